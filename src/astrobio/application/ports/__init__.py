@@ -1,0 +1,1 @@
+"""Ports: the interfaces (typing.Protocol) the use cases need from the outside world."""

@@ -1,0 +1,46 @@
+"""Repository ports for planets and jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from astrobio.domain.job import Job
+from astrobio.domain.planet import Planet
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanetQuery:
+    """Filters for listing planets; ``None`` means no constraint. Results are ordered by name."""
+
+    name_contains: str | None = None
+    host_name: str | None = None
+    min_radius_earth: float | None = None
+    max_radius_earth: float | None = None
+    max_distance_pc: float | None = None
+    discovery_method: str | None = None
+
+
+class PlanetRepository(Protocol):
+    """Planets keyed by name. ``add`` inserts or replaces (upsert by name)."""
+
+    def get(self, name: str) -> Planet | None: ...
+
+    def add(self, planet: Planet) -> None: ...
+
+    def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]: ...
+
+    def count(self, query: PlanetQuery) -> int: ...
+
+    def iter_all(self) -> Iterator[Planet]:
+        """Every planet, ordered by name."""
+        ...
+
+
+class JobRepository(Protocol):
+    """Jobs keyed by id. ``add`` inserts or replaces."""
+
+    def get(self, job_id: str) -> Job | None: ...
+
+    def add(self, job: Job) -> None: ...

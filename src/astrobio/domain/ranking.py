@@ -1,0 +1,172 @@
+"""Composite target score: habitability x detectability x biosignature potential (by class)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from astrobio.domain.assessment import Assessment
+from astrobio.domain.errors import InvalidQuantity
+from astrobio.domain.planet_class import PlanetClass
+from astrobio.domain.quantities import require_finite
+
+
+class HzFilter(Enum):
+    """Which habitable zone a ranked planet must lie in."""
+
+    ANY = "any"
+    CONSERVATIVE = "conservative"
+    OPTIMISTIC = "optimistic"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreWeights:
+    """Weights of the score components; they are normalised by their sum.
+
+    Defaults: ``hz`` 0.35, ``esi`` 0.25, ``detectability`` 0.25, ``planet_class`` 0.15.
+    """
+
+    hz: float = 0.35
+    esi: float = 0.25
+    detectability: float = 0.25
+    planet_class: float = 0.15
+
+    def __post_init__(self) -> None:
+        for name in ("hz", "esi", "detectability", "planet_class"):
+            if require_finite(getattr(self, name), f"weights.{name}") < 0:
+                raise InvalidQuantity(f"weights.{name} must be >= 0", field=f"weights.{name}")
+        if self.total == 0:
+            raise InvalidQuantity("at least one weight must be > 0", field="weights")
+
+    @property
+    def total(self) -> float:
+        return self.hz + self.esi + self.detectability + self.planet_class
+
+
+#: Kempton et al. (2018) recommended TSM cut-offs: 10 for Rp < 1.5 R_earth, 90 above.
+TSM_THRESHOLD_SMALL = 10.0
+TSM_THRESHOLD_LARGE = 90.0
+#: How promising each class is as a host of surface life (documented judgement).
+CLASS_SCORE: dict[PlanetClass, float] = {
+    PlanetClass.ROCKY: 1.0,
+    PlanetClass.SUB_NEPTUNE: 0.25,
+    PlanetClass.GAS_GIANT: 0.0,
+    PlanetClass.BROWN_DWARF: 0.0,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RankingFilter:
+    """Which planets are eligible; ``None`` means no constraint."""
+
+    hz: HzFilter = HzFilter.ANY
+    min_radius_earth: float | None = None
+    max_radius_earth: float | None = None
+    max_distance_pc: float | None = None
+    planet_classes: frozenset[PlanetClass] | None = None
+
+    def rejects(self, a: Assessment) -> str | None:
+        """The reason ``a`` is filtered out, or ``None`` if it passes."""
+        if self.hz is HzFilter.CONSERVATIVE and not a.in_conservative_hz:
+            return "outside conservative HZ"
+        if self.hz is HzFilter.OPTIMISTIC and not a.in_optimistic_hz:
+            return "outside optimistic HZ"
+        if self.min_radius_earth is not None and a.radius_earth < self.min_radius_earth:
+            return "radius below minimum"
+        if self.max_radius_earth is not None and a.radius_earth > self.max_radius_earth:
+            return "radius above maximum"
+        if self.max_distance_pc is not None:
+            if a.distance_pc is None:
+                return "no distance for max-distance filter"
+            if a.distance_pc > self.max_distance_pc:
+                return "farther than max distance"
+        if self.planet_classes is not None and a.planet_class not in self.planet_classes:
+            return "planet class not selected"
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreBreakdown:
+    """Each component in [0, 1] and the weighted total."""
+
+    hz: float
+    esi: float
+    detectability: float
+    planet_class: float
+    total: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RankedTarget:
+    rank: int
+    assessment: Assessment
+    score: ScoreBreakdown
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ranking:
+    """The ordered targets plus an account of every planet that is not in the list."""
+
+    targets: tuple[RankedTarget, ...]
+    considered: int
+    eligible: int
+    excluded: dict[str, int] = field(default_factory=dict)
+    filtered_out: dict[str, int] = field(default_factory=dict)
+
+
+def score(a: Assessment, weights: ScoreWeights) -> ScoreBreakdown:
+    """Score one assessment.
+
+    * hz: 1 inside the conservative HZ, 0.5 inside the optimistic HZ only, else 0;
+    * esi: the ESI itself;
+    * detectability: TSM / Kempton's cut-off (10 below 1.5 R_earth, 90 above), capped
+      at 1; 0 when TSM is undefined (Rp >= 10 R_earth);
+    * planet_class: :data:`CLASS_SCORE`.
+    """
+    hz = 1.0 if a.in_conservative_hz else 0.5 if a.in_optimistic_hz else 0.0
+    threshold = TSM_THRESHOLD_SMALL if a.radius_earth < 1.5 else TSM_THRESHOLD_LARGE
+    det = 0.0 if a.tsm is None else min(1.0, a.tsm / threshold)
+    cls = CLASS_SCORE[a.planet_class]
+    total = (
+        weights.hz * hz + weights.esi * a.esi + weights.detectability * det
+        + weights.planet_class * cls
+    ) / weights.total
+    return ScoreBreakdown(hz=hz, esi=a.esi, detectability=det, planet_class=cls, total=total)
+
+
+def rank(
+    assessments: Iterable[Assessment],
+    *,
+    weights: ScoreWeights,
+    where: RankingFilter,
+    excluded: dict[str, int] | None = None,
+    considered: int | None = None,
+    top: int | None = None,
+) -> Ranking:
+    """Filter, score and order assessments: score descending, then name (stable).
+
+    ``excluded`` carries counts of planets that could not be assessed (by reason);
+    ``considered`` is the number of planets looked at, assessed or not.
+    """
+    filtered: dict[str, int] = {}
+    scored: list[tuple[Assessment, ScoreBreakdown]] = []
+    n_assessed = 0
+    for a in assessments:
+        n_assessed += 1
+        reason = where.rejects(a)
+        if reason is not None:
+            filtered[reason] = filtered.get(reason, 0) + 1
+            continue
+        scored.append((a, score(a, weights)))
+    scored.sort(key=lambda pair: (-pair[1].total, pair[0].name))
+    if top is not None:
+        scored = scored[:top]
+    excl = dict(excluded or {})
+    return Ranking(
+        targets=tuple(RankedTarget(rank=i + 1, assessment=a, score=s) for i, (a, s) in enumerate(scored)),
+        considered=considered if considered is not None else n_assessed + sum(excl.values()),
+        eligible=n_assessed - sum(filtered.values()),
+        excluded=excl,
+        filtered_out=filtered,
+    )
