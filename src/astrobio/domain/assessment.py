@@ -48,6 +48,7 @@ class Assessment:
     j_mag: float | None
     j_mag_is_derived: bool
     distance_pc: float | None
+    transits: bool | None
     warnings: tuple[str, ...]
 
 
@@ -157,5 +158,6 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
         j_mag=j_mag,
         j_mag_is_derived=j_derived,
         distance_pc=star.distance_pc,
+        transits=planet.transits,
         warnings=tuple(warnings),
     )

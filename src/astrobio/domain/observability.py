@@ -48,7 +48,7 @@ def transmission_spectroscopy_metric(
     teq = require_positive(teq_k, "teq_k")
     rs = require_positive(star_radius_sun, "star.radius_sun")
     mj = require_finite(j_mag, "star.j_mag")
-    return scale * radius_earth**3 * teq / (mp * rs * rs) * 10.0 ** (-mj / 5.0)
+    return float(scale * radius_earth**3 * teq / (mp * rs * rs) * 10.0 ** (-mj / 5.0))
 
 
 def planck_lambda(wavelength_m: float, temperature_k: float) -> float:
@@ -56,7 +56,10 @@ def planck_lambda(wavelength_m: float, temperature_k: float) -> float:
     lam = require_positive(wavelength_m, "wavelength_m")
     t = require_positive(temperature_k, "temperature_k")
     x = H_PLANCK * C_LIGHT / (lam * K_BOLTZMANN * t)
-    return 2.0 * H_PLANCK * C_LIGHT**2 / lam**5 / math.expm1(x)
+    prefactor = 2.0 * H_PLANCK * C_LIGHT**2 / lam**5
+    if x > 700.0:  # deep Wien tail: exp(x) would overflow; exp(-x) underflows gracefully to 0
+        return prefactor * math.exp(-x)
+    return prefactor / math.expm1(x)
 
 
 def emission_spectroscopy_metric(
@@ -72,4 +75,4 @@ def emission_spectroscopy_metric(
     tday = ESM_DAYSIDE_FACTOR * require_positive(teq_k, "teq_k")
     ratio = planck_lambda(ESM_WAVELENGTH_M, tday) / planck_lambda(ESM_WAVELENGTH_M, star_teff_k)
     mk = require_finite(k_mag, "star.k_mag")
-    return ESM_NORMALISATION * ratio * (rp / rs) ** 2 * 10.0 ** (-mk / 5.0)
+    return float(ESM_NORMALISATION * ratio * (rp / rs) ** 2 * 10.0 ** (-mk / 5.0))

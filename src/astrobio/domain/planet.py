@@ -27,6 +27,8 @@ class Planet:
     semi_major_axis_au: semi-major axis, AU.
     eccentricity: orbital eccentricity, 0 <= e < 1.
     discovery_method, discovery_year: archive bookkeeping.
+    transits: True if the planet is known to transit, False if known not to, None unknown.
+        Transmission/emission spectroscopy (TSM, ESM) needs a transiting planet.
     """
 
     name: str
@@ -39,6 +41,7 @@ class Planet:
     eccentricity: float | None = None
     discovery_method: str | None = None
     discovery_year: int | None = None
+    transits: bool | None = None
     source: str = field(default="", compare=True)
 
     def __post_init__(self) -> None:

@@ -37,9 +37,9 @@ def estimate_mass_earth(radius_earth: float) -> float | None:
     """
     r = require_positive(radius_earth, "radius_earth")
     if r < _KEMPTON_BREAK_RADIUS_EARTH:
-        return 0.9718 * r**3.58
+        return float(0.9718 * r**3.58)
     if r <= MAX_RADIUS_FOR_MASS_EARTH:
-        return 1.436 * r**1.70
+        return float(1.436 * r**1.70)
     return None
 
 

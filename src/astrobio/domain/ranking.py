@@ -121,12 +121,13 @@ def score(a: Assessment, weights: ScoreWeights) -> ScoreBreakdown:
     * hz: 1 inside the conservative HZ, 0.5 inside the optimistic HZ only, else 0;
     * esi: the ESI itself;
     * detectability: TSM / Kempton's cut-off (10 below 1.5 R_earth, 90 above), capped
-      at 1; 0 when TSM is undefined (Rp >= 10 R_earth);
+      at 1; 0 when TSM is undefined (Rp >= 10 R_earth) or the planet is not known to
+      transit (``transits`` False or None): transmission spectroscopy needs a transit;
     * planet_class: :data:`CLASS_SCORE`.
     """
     hz = 1.0 if a.in_conservative_hz else 0.5 if a.in_optimistic_hz else 0.0
     threshold = TSM_THRESHOLD_SMALL if a.radius_earth < 1.5 else TSM_THRESHOLD_LARGE
-    det = 0.0 if a.tsm is None else min(1.0, a.tsm / threshold)
+    det = 0.0 if a.tsm is None or a.transits is not True else min(1.0, a.tsm / threshold)
     cls = CLASS_SCORE[a.planet_class]
     total = (
         weights.hz * hz + weights.esi * a.esi + weights.detectability * det

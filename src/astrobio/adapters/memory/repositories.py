@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -39,6 +39,10 @@ class InMemoryPlanetRepository(PlanetRepository):
 
     def add(self, planet: Planet) -> None:
         self._store[planet.name] = planet
+
+    def add_many(self, planets: Iterable[Planet]) -> None:
+        for planet in planets:
+            self.add(planet)
 
     def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]:
         hits = [p for _, p in sorted(self._store.items()) if matches(p, query)]

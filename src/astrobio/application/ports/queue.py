@@ -13,3 +13,7 @@ class TaskQueue(Protocol):
     """
 
     def enqueue(self, job_id: str) -> None: ...
+
+    def drain(self, timeout_s: float | None = None) -> None:
+        """Wait for jobs running in this process to finish (no-op for remote workers)."""
+        ...

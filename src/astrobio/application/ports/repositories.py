@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +28,10 @@ class PlanetRepository(Protocol):
     def get(self, name: str) -> Planet | None: ...
 
     def add(self, planet: Planet) -> None: ...
+
+    def add_many(self, planets: Iterable[Planet]) -> None:
+        """Upsert several planets (one round trip where the backend allows)."""
+        ...
 
     def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]: ...
 

@@ -1,0 +1,1 @@
+"""Task queue adapters: an in-process runner (embedded default) and arq on Redis."""

@@ -1,0 +1,105 @@
+"""The relational schema, as SQLAlchemy Core tables (imperative: the domain stays ORM-free).
+
+One ``planets`` row holds a :class:`~astrobio.domain.planet.Planet` and its host
+:class:`~astrobio.domain.star.Star`; column names are the dataclass field names (units
+included), star fields prefixed ``star_``. ``jobs`` holds :class:`~astrobio.domain.job.Job`.
+
+This metadata is the target that ``alembic upgrade head`` must reproduce exactly
+(``tests/integration/test_migrations.py`` checks it with alembic's ``compare_metadata``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# PostgreSQL compares and sorts with the database locale unless told otherwise; "C" makes
+# ``ORDER BY name`` code-point order everywhere (as Python's ``sorted`` and SQLite do), and lets
+# the primary-key index serve it.
+NameText: sa.types.TypeEngine[str] = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that only accepts aware datetimes and always returns UTC.
+
+    SQLite has no time zone type: it would silently drop the offset of an aware value. Binding
+    converts to UTC first; reading attaches UTC to SQLite's naive values and converts
+    PostgreSQL's (session-zone) values to UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: pass a timezone-aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+planets = sa.Table(
+    "planets",
+    metadata,
+    sa.Column("name", NameText, primary_key=True),
+    sa.Column("radius_earth", sa.Double, nullable=True),
+    sa.Column("mass_earth", sa.Double, nullable=True),
+    sa.Column("mass_is_minimum", sa.Boolean, nullable=False),
+    sa.Column("orbital_period_days", sa.Double, nullable=True),
+    sa.Column("semi_major_axis_au", sa.Double, nullable=True),
+    sa.Column("eccentricity", sa.Double, nullable=True),
+    sa.Column("discovery_method", sa.Text, nullable=True),
+    sa.Column("discovery_year", sa.Integer, nullable=True),
+    sa.Column("transits", sa.Boolean, nullable=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("star_name", sa.Text, nullable=False),
+    sa.Column("star_teff_k", sa.Double, nullable=True),
+    sa.Column("star_radius_sun", sa.Double, nullable=True),
+    sa.Column("star_mass_sun", sa.Double, nullable=True),
+    sa.Column("star_luminosity_sun", sa.Double, nullable=True),
+    sa.Column("star_j_mag", sa.Double, nullable=True),
+    sa.Column("star_j_mag_is_derived", sa.Boolean, nullable=False),
+    sa.Column("star_k_mag", sa.Double, nullable=True),
+    sa.Column("star_distance_pc", sa.Double, nullable=True),
+    sa.Column("star_metallicity_dex", sa.Double, nullable=True),
+    # The host name is the query filter of "all planets of this star" (revision 0001).
+    sa.Index(None, "star_name"),
+    # Revision 0002: the catalog browser filters by method, and by radius range.
+    sa.Index(None, "discovery_method"),
+    sa.Index(None, "radius_earth"),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("params", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("result", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    # Revision 0002: workers and the API list jobs by state.
+    sa.Index(None, "state"),
+)

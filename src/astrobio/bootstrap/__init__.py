@@ -1,0 +1,1 @@
+"""Composition root: settings, logging and the dependency-injector container."""

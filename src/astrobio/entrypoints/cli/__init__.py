@@ -1,0 +1,1 @@
+"""The ``astrobio`` admin CLI."""

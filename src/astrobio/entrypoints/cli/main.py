@@ -1,0 +1,314 @@
+"""``astrobio``: the admin CLI. Every command takes ``--json`` for scripts.
+
+Exit codes: 0 ok, 1 internal error, 2 bad input / invalid data, 3 a service
+(database, Redis, archive) unavailable, 4 not found.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
+from astrobio.entrypoints.cli.render import emit_json, fmt, table
+
+if TYPE_CHECKING:
+    from astrobio.bootstrap.container import Container
+    from astrobio.bootstrap.settings import Settings
+
+app = typer.Typer(help="astrobio: exoplanet habitability, ranking and biosignature backend.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+ingest_app = typer.Typer(help="Ingest upstream data.", no_args_is_help=True)
+planets_app = typer.Typer(help="Browse the stored catalog.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(planets_app, name="planets")
+app.add_typer(jobs_app, name="jobs")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@cache
+def _settings() -> Settings:
+    from astrobio.bootstrap.logging import configure_logging
+    from astrobio.bootstrap.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return settings
+
+
+@cache
+def _container() -> Container:
+    from astrobio.bootstrap.container import build_container
+
+    return build_container(_settings())
+
+
+# --------------------------------------------------------------------------- db
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head", json: JsonOpt = False) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    with cli_errors():
+        from astrobio.bootstrap.database import upgrade_database
+
+        current = upgrade_database(_settings(), revision)
+        if json:
+            emit_json({"revision": current, "database": _settings().sqlalchemy_url})
+        else:
+            print(f"database at revision {current}")
+
+
+@db_app.command("current")
+def db_current(json: JsonOpt = False) -> None:
+    """Show the current migration revision."""
+    with cli_errors():
+        from astrobio.bootstrap.database import current_revision
+
+        rev = current_revision(_settings())
+        emit_json({"revision": rev}) if json else print(rev or "(empty database)")
+
+
+# ----------------------------------------------------------------------- ingest
+@ingest_app.command("catalog")
+def ingest_catalog(
+    source: Annotated[str, typer.Option(help="bundled | archive | PATH to an archive CSV")] = "bundled",
+    json: JsonOpt = False,
+    show_rejected: Annotated[int, typer.Option(help="How many rejected rows to list.")] = 10,
+) -> None:
+    """Upsert a catalog snapshot by planet name (idempotent); report what was rejected."""
+    with cli_errors():
+        from astrobio.application.use_cases.ingest_catalog import IngestCatalogCommand
+        from astrobio.entrypoints.schemas import IngestReportRead
+
+        t0 = time.perf_counter()
+        report = _container().ingest_catalog().execute(IngestCatalogCommand(source=source))
+        out = IngestReportRead.from_domain(report)
+        if json:
+            emit_json(out)
+            return
+        print(f"{out.source}: read {out.read}, inserted {out.inserted}, updated {out.updated}, "
+              f"unchanged {out.unchanged}, rejected {out.rejected_count} "
+              f"({time.perf_counter() - t0:.2f} s)")
+        for r in out.rejected[:show_rejected]:
+            print(f"  rejected line {r.line} ({r.name or '?'}): {r.reason}")
+        if out.rejected_count > show_rejected:
+            print(f"  … {out.rejected_count - show_rejected} more (use --json for all)")
+
+
+# ---------------------------------------------------------------------- planets
+@planets_app.command("list")
+def planets_list(
+    offset: int = 0,
+    limit: int = 50,
+    name_contains: str | None = None,
+    host: str | None = None,
+    min_radius: Annotated[float | None, typer.Option(help="R_earth")] = None,
+    max_radius: Annotated[float | None, typer.Option(help="R_earth")] = None,
+    max_distance: Annotated[float | None, typer.Option(help="pc")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """List stored planets ordered by name."""
+    with cli_errors():
+        from astrobio.application.ports.repositories import PlanetQuery
+        from astrobio.application.use_cases.planets import ListPlanetsCommand
+        from astrobio.entrypoints.schemas import PlanetPageRead, PlanetRead
+
+        q = PlanetQuery(name_contains=name_contains, host_name=host, min_radius_earth=min_radius,
+                        max_radius_earth=max_radius, max_distance_pc=max_distance)
+        page = _container().list_planets().execute(ListPlanetsCommand(query=q, offset=offset, limit=limit))
+        out = PlanetPageRead(items=[PlanetRead.from_domain(p) for p in page.items], total=page.total,
+                             offset=page.offset, limit=page.limit)
+        if json:
+            emit_json(out)
+            return
+        rows = [[p.name, p.star.name, fmt(p.radius_earth), fmt(p.mass_earth), fmt(p.orbital_period_days),
+                 fmt(p.star.teff_k, 4), fmt(p.star.distance_pc)] for p in out.items]
+        table(f"Planets {offset + 1}–{offset + len(rows)} of {out.total}",
+              ["planet", "host", "R [R⊕]", "M [M⊕]", "P [d]", "Teff [K]", "d [pc]"], rows)
+
+
+@planets_app.command("show")
+def planets_show(name: str, json: JsonOpt = False) -> None:
+    """Show one planet and its assessment."""
+    with cli_errors():
+        from astrobio.application.use_cases.assess_planet import AssessPlanetCommand
+        from astrobio.domain.errors import DomainError
+        from astrobio.entrypoints.schemas import AssessmentRead, PlanetRead
+
+        planet = _container().get_planet().execute(name)
+        try:
+            assessment: AssessmentRead | None = AssessmentRead.from_domain(
+                _container().assess_planet().execute(AssessPlanetCommand(planet=planet)))
+            why = None
+        except DomainError as exc:
+            assessment, why = None, exc.message
+        if json:
+            emit_json({"planet": PlanetRead.from_domain(planet), "assessment": assessment,
+                       "not_assessed_because": why})
+            return
+        p = PlanetRead.from_domain(planet)
+        rows = [[k, str(v)] for k, v in msgspec_to_dict(p).items() if k != "star"]
+        rows += [[f"star.{k}", str(v)] for k, v in msgspec_to_dict(p.star).items()]
+        if assessment is not None:
+            rows += [[f"assess.{k}", str(v)] for k, v in msgspec_to_dict(assessment).items()]
+        else:
+            rows.append(["assessment", f"not possible: {why}"])
+        table(planet.name, ["field", "value"], rows)
+
+
+def msgspec_to_dict(obj: object) -> dict[str, object]:
+    import msgspec
+
+    return msgspec.to_builtins(obj)  # type: ignore[no-any-return]
+
+
+# ----------------------------------------------------------------------- assess
+@app.command("assess")
+def assess(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="JSON file (default: stdin)")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Assess one planet from JSON (same body and output as POST /assess; no database)."""
+    with cli_errors():
+        import msgspec
+
+        from astrobio.application.use_cases.assess_planet import AssessPlanetCommand
+        from astrobio.entrypoints.schemas import AssessBody, AssessmentRead
+
+        if input is not None:
+            try:
+                raw = input.read_bytes()
+            except OSError as exc:
+                fail(f"cannot read {input}: {exc.strerror}", EXIT_INPUT)
+        else:
+            raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            fail("empty input: expected a JSON object", EXIT_INPUT)
+        body = msgspec.json.decode(raw, type=AssessBody)
+        out = AssessmentRead.from_domain(
+            _container().assess_planet().execute(AssessPlanetCommand(planet=body.to_domain())))
+        if json:
+            emit_json(out)
+            return
+        d = msgspec_to_dict(out)
+        hz = msgspec_to_dict(out.hz)
+        rows = [[k, str(v)] for k, v in d.items() if k != "hz"] + [[f"hz.{k}", str(v)] for k, v in hz.items()]
+        table(out.name, ["quantity", "value"], rows)
+
+
+# ------------------------------------------------------------------------- rank
+@app.command("rank")
+def rank(
+    top: Annotated[int, typer.Option(min=1, help="How many targets to show.")] = 20,
+    hz: Annotated[str, typer.Option(help="any | conservative | optimistic")] = "any",
+    min_radius: Annotated[float | None, typer.Option(help="R_earth")] = None,
+    max_radius: Annotated[float | None, typer.Option(help="R_earth")] = None,
+    max_distance: Annotated[float | None, typer.Option(help="pc")] = None,
+    planet_class: Annotated[list[str] | None, typer.Option(
+        "--class", help="rocky | sub_neptune | gas_giant | brown_dwarf (repeatable)")] = None,
+    weights: Annotated[str | None, typer.Option(
+        help="e.g. 'hz=0.4,esi=0.2,detectability=0.3,planet_class=0.1'")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Rank the stored catalog by habitability × detectability × planet class."""
+    with cli_errors():
+        import msgspec
+
+        from astrobio.application.use_cases.rank_targets import RankTargetsCommand
+        from astrobio.bootstrap.settings import parse_weights
+        from astrobio.entrypoints.schemas import RankBody, RankingRead
+
+        body = msgspec.convert({"top": top, "hz": hz, "min_radius_earth": min_radius,
+                                "max_radius_earth": max_radius, "max_distance_pc": max_distance,
+                                "planet_classes": planet_class}, RankBody)
+        w = parse_weights(weights) if weights else _settings().rank_weights
+        t0 = time.perf_counter()
+        ranking = _container().rank_targets().execute(
+            RankTargetsCommand(weights=w, where=body.to_filter(), top=body.top))
+        out = RankingRead.from_domain(ranking, w)
+        if json:
+            emit_json(out)
+            return
+        rows = [[str(t.rank), t.name, f"{t.score.total:.3f}", fmt(t.radius_earth), t.planet_class
+                 + ("*" if t.mass_is_estimated else ""), fmt(t.teq_k, 1), fmt(t.insolation_earth),
+                 "C" if t.in_conservative_hz else "O" if t.in_optimistic_hz else "—",
+                 fmt(t.esi), fmt(t.tsm), fmt(t.esm), fmt(t.distance_pc)] for t in out.targets]
+        excl = ", ".join(f"{k}: {v}" for k, v in sorted(out.excluded.items(), key=lambda kv: -kv[1]))
+        table(f"Top {len(rows)} targets ({out.eligible} eligible of {out.considered}; "
+              f"{time.perf_counter() - t0:.2f} s)",
+              ["#", "planet", "score", "R [R⊕]", "class", "Teq [K]", "S [S⊕]", "HZ", "ESI", "TSM", "ESM",
+               "d [pc]"], rows,
+              caption=f"HZ: C conservative, O optimistic (Kopparapu 2014). * mass estimated from radius. "
+                      f"Excluded — {excl or 'none'}")
+
+
+# ------------------------------------------------------------------------- jobs
+@jobs_app.command("show")
+def jobs_show(job_id: str, json: JsonOpt = False) -> None:
+    """Show a background job."""
+    with cli_errors():
+        from astrobio.entrypoints.schemas import JobRead
+
+        out = JobRead.from_domain(_container().get_job().execute(job_id))
+        if json:
+            emit_json(out)
+            return
+        table(f"job {out.id}", ["field", "value"], [[k, str(v)] for k, v in msgspec_to_dict(out).items()])
+
+
+@jobs_app.command("submit-ingest")
+def jobs_submit_ingest(source: str = "bundled", json: JsonOpt = False) -> None:
+    """Queue a catalog ingestion on the job queue (arq when ASTROBIO_REDIS_URL is set)."""
+    with cli_errors():
+        from astrobio.application.use_cases.jobs import SubmitJobCommand
+        from astrobio.bootstrap.container import INGEST_CATALOG_JOB
+        from astrobio.entrypoints.schemas import JobRead
+
+        c = _container()
+        job = c.submit_job().execute(SubmitJobCommand(kind=INGEST_CATALOG_JOB, params={"source": source}))
+        if not _settings().redis_url:
+            c.task_queue().drain()  # in-process: finish before the process exits
+            job = c.get_job().execute(job.id)
+        out = JobRead.from_domain(job)
+        emit_json(out) if json else print(f"job {out.id}: {out.state}")
+
+
+# ------------------------------------------------------------------- serve/worker
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: ASTROBIO_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="default: ASTROBIO_PORT or 8000")] = None,
+    workers: int = 1,
+) -> None:
+    """Run the HTTP API (Litestar on uvicorn); OpenAPI at /schema."""
+    with cli_errors():
+        import uvicorn
+
+        s = _settings()
+        uvicorn.run("astrobio.entrypoints.http.app:create_app", factory=True, host=host or s.host,
+                    port=port or s.port, workers=workers, log_level="warning", access_log=False)
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run an arq worker on ASTROBIO_REDIS_URL (start as many as you need)."""
+    with cli_errors():
+        from astrobio.entrypoints.worker import run_worker
+
+        run_worker(_settings())
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,51 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+
+from astrobio import __version__
+from astrobio.bootstrap.container import Container, build_container
+from astrobio.bootstrap.logging import configure_logging
+from astrobio.bootstrap.settings import load_settings
+from astrobio.entrypoints.http import assess, health, jobs, planets, rank
+from astrobio.entrypoints.http.errors import handle_exception
+from astrobio.entrypoints.http.middleware import RequestIdMiddleware
+from astrobio.entrypoints.http.services import HttpServices
+
+API_DESCRIPTION = (
+    "Exoplanet habitability and observability: assess a planet, browse and rank the catalog, "
+    "run ingestion jobs. Every error is an RFC 9457 problem body whose `field` names the bad input."
+)
+
+
+def create_app(container: Container | None = None) -> Litestar:
+    """Build the API over ``container``.
+
+    With ``None``, settings come from ``ASTROBIO_*`` (:func:`load_settings`), logging is
+    configured, and a fresh container is built. Tests pass a container whose providers
+    are overridden with fakes.
+    """
+    if container is None:
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_json)
+        container = build_container(settings)
+    svc = HttpServices(container)
+    app = Litestar(
+        route_handlers=[*health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES],
+        exception_handlers={Exception: handle_exception},
+        on_startup=[svc.start],
+        on_shutdown=[svc.stop],
+        openapi_config=OpenAPIConfig(
+            title="astrobio", version=__version__, description=API_DESCRIPTION, path="/schema"
+        ),
+        state=State({"services": svc}),
+        logging_config=None,  # structlog is configured by bootstrap.logging
+        debug=False,
+    )
+    # Wrap the whole ASGI handler rather than registering route middleware, so requests
+    # that match no route (404/405) get a request id and an access line too.
+    app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
+    return app

@@ -1,0 +1,49 @@
+"""Background jobs: POST /jobs/ingest/catalog (202) and GET /jobs/{job_id}."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import PathParameter
+
+from astrobio.application.use_cases.ingest_catalog import IngestCatalog
+from astrobio.application.use_cases.jobs import GetJob, SubmitJob, SubmitJobCommand
+from astrobio.bootstrap.container import INGEST_CATALOG_JOB
+from astrobio.entrypoints.http.assess import BAD_BODY
+from astrobio.entrypoints.http.bodies import decode_body, json_body
+from astrobio.entrypoints.http.services import in_thread, services
+from astrobio.entrypoints.schemas import IngestCatalogBody, JobRead, Problem
+
+_INGEST_DOC = (
+    "Queue an ingestion of a catalog snapshot (`source`: `bundled`, `archive` or a file path "
+    "the workers can read); poll `GET /jobs/{id}` (the `Location` header) for the outcome.\n\n"
+    + (inspect.getdoc(SubmitJob) or "") + "\n\nThe job runs:\n\n" + (inspect.getdoc(IngestCatalog) or "")
+)
+
+
+@post(
+    "/jobs/ingest/catalog", status_code=202, tags=["jobs"], summary="Ingest a catalog (background job)",
+    description=_INGEST_DOC, operation_class=json_body(IngestCatalogBody, required=False),
+    responses={**BAD_BODY, 503: ResponseSpec(Problem, description="the job queue is unreachable")},
+)
+async def submit_ingest_catalog(request: Request[Any, Any, Any]) -> Response[JobRead]:
+    body = decode_body(await request.body(), IngestCatalogBody, default=IngestCatalogBody())
+    command = SubmitJobCommand(kind=INGEST_CATALOG_JOB, params={"source": body.source})
+    job = await in_thread(services(request).container.submit_job().execute, command)
+    return Response(JobRead.from_domain(job), status_code=202, headers={"Location": f"/jobs/{job.id}"})
+
+
+@get(
+    "/jobs/{job_id:str}", tags=["jobs"], summary="A job's state and result",
+    description=inspect.getdoc(GetJob),
+    responses={404: ResponseSpec(Problem, description="no job with that id")},
+)
+async def get_job(request: Request[Any, Any, Any], job_id: Annotated[str, PathParameter()]) -> JobRead:
+    job = await in_thread(services(request).container.get_job().execute, job_id)
+    return JobRead.from_domain(job)
+
+
+ROUTES = [submit_ingest_catalog, get_job]
