@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -87,6 +88,31 @@ async def _load(url: str, n: int, concurrency: int) -> tuple[list[float], float]
         return lat, time.perf_counter() - t0
 
 
+def _wrk(url: str, body: bytes, seconds: int = 10) -> dict[str, float]:
+    """16 connections with wrk (a C load generator, far lighter than a Python client), if installed."""
+    if shutil.which("wrk") is None:
+        return {}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                f"wrk.body = {json.dumps(body.decode())}\n")
+    try:
+        out = subprocess.run(["wrk", "-t", "1", "-c", "16", "-d", f"{seconds}s", "--latency", "-s", f.name,
+                              f"{url}/assess"], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    figures: dict[str, float] = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            figures["assess_rps_16_clients_wrk"] = float(parts[1])
+        elif len(parts) == 2 and parts[0] in ("50%", "99%"):
+            v = parts[1]
+            ms = float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1e3 if v.endswith("us") \
+                else float(v[:-1]) * 1e3
+            figures[f"assess_p{parts[0][:-1]}_ms_16_clients_wrk"] = ms
+    return figures
+
+
 def bench_http(env: dict[str, str], n: int) -> dict[str, float]:
     port = free_port()
     proc = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
@@ -109,14 +135,16 @@ def bench_http(env: dict[str, str], n: int) -> dict[str, float]:
                 client.post("/assess", content=body, headers={"content-type": "application/json"})
                 seq.append(time.perf_counter() - t0)
         lat, wall = asyncio.run(_load(url, n, 16))
+        wrk = _wrk(url, body)
     finally:
         proc.terminate()
         proc.wait(10)
     seq.sort()
     lat.sort()
-    return {
+    return wrk | {
         "assess_p50_ms": 1e3 * seq[len(seq) // 2], "assess_p99_ms": 1e3 * seq[int(len(seq) * 0.99)],
-        "assess_rps_16_clients": len(lat) / wall, "assess_p50_ms_16_clients": 1e3 * lat[len(lat) // 2],
+        "assess_rps_16_clients_httpx": len(lat) / wall,
+        "assess_p50_ms_16_clients_httpx": 1e3 * lat[len(lat) // 2],
     }
 
 

@@ -27,4 +27,6 @@ def table(title: str, columns: list[str], rows: list[list[str]], caption: str | 
         t.add_column(c, overflow="fold")
     for r in rows:
         t.add_row(*r)
-    Console().print(t)
+    # Piped output (logs, CI, files) gets a wide console instead of rich's 80-column default,
+    # so planet names are not folded across lines.
+    Console(width=None if sys.stdout.isatty() else 200).print(t)
