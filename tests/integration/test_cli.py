@@ -78,7 +78,8 @@ def test_assess_does_not_load_the_database_or_heavy_libraries(env: dict[str, str
         f"sys.stdin = io.TextIOWrapper(io.BytesIO({json.dumps(EARTH)!r}.encode()))\n"
         "from astrobio.entrypoints.cli.main import app\n"
         "try:\n    app(['assess', '--json'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ['torch', 'lightning', 'pytorch_lightning', 'cobra', 'torch_geometric', 'sqlalchemy', 'arq']\n"
+        "heavy = ['torch', 'lightning', 'pytorch_lightning', 'cobra', 'torch_geometric',\n"
+        "         'sqlalchemy', 'arq']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
