@@ -120,5 +120,5 @@ def uow_factory_for_sqlite(sqlite_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWor
 @pytest.fixture
 def uow_factory_for_postgres(postgres_factory: SqlUnitOfWorkFactory) -> SqlUnitOfWorkFactory:
     with postgres_factory.engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE planets, jobs")
+        conn.exec_driver_sql("TRUNCATE planets, jobs, sweeps, runs, cubes")
     return postgres_factory

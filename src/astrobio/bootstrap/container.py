@@ -7,6 +7,7 @@ httpx or arq until a provider that needs them is called.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,28 @@ from dependency_injector import containers, providers
 
 from astrobio.application.ports.catalogs import CatalogProvider, ExoplanetCatalog
 from astrobio.application.ports.clock import SystemClock, UuidGenerator
+from astrobio.application.ports.cube_store import CubeStore
+from astrobio.application.ports.job_runner import JobRunner
 from astrobio.application.ports.queue import TaskQueue
+from astrobio.application.ports.simulator import ClimateSimulator
 from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
+from astrobio.application.ports.workspace import RunWorkspace
 from astrobio.application.use_cases.assess_planet import AssessPlanet
+from astrobio.application.use_cases.climate_cubes import (
+    ExportCubeSlice,
+    GetCube,
+    IngestClimateOutput,
+    IngestClimateOutputCommand,
+    ListCubes,
+)
+from astrobio.application.use_cases.climate_sweeps import (
+    CompleteSweep,
+    CompleteSweepCommand,
+    GetSweep,
+    LaunchSweep,
+    PlanSweep,
+    PollSweep,
+)
 from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
 from astrobio.application.use_cases.jobs import GetJob, JobHandler, RunJob, SubmitJob
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets
@@ -26,6 +46,9 @@ from astrobio.domain.catalog import IngestReport
 from astrobio.domain.photometry import ColourSequence
 
 INGEST_CATALOG_JOB = "ingest_catalog"
+CLIMATE_SWEEP_JOB = "climate_sweep"
+INGEST_BUNDLED_CUBES_JOB = "ingest_bundled_cubes"
+JOB_KINDS = frozenset({INGEST_CATALOG_JOB, CLIMATE_SWEEP_JOB, INGEST_BUNDLED_CUBES_JOB})
 
 
 def _engine(url: str) -> Any:
@@ -64,6 +87,45 @@ def _catalogs(settings: Settings) -> CatalogProvider:
     )
 
 
+def _simulator() -> ClimateSimulator:
+    from astrobio.adapters.gcm.exoplasim import ExoPlaSimSimulator
+
+    return ExoPlaSimSimulator()
+
+
+def _runners(settings: Settings) -> dict[str, JobRunner]:
+    from astrobio.adapters.jobs.local import LocalJobRunner
+    from astrobio.adapters.jobs.slurm import SlurmJobRunner
+
+    local = LocalJobRunner(max_parallel=settings.local_max_parallel)
+    # Submission records live with the data, so any process of this deployment can follow the jobs.
+    slurm = SlurmJobRunner(partition=settings.slurm_partition, state_dir=settings.data_dir / "slurm-jobs")
+    return {local.name: local, slurm.name: slurm}
+
+
+def _workspace(root: Path) -> RunWorkspace:
+    from astrobio.adapters.workspace.local import LocalRunWorkspace
+
+    return LocalRunWorkspace(root)
+
+
+def _cube_store(settings: Settings) -> CubeStore:
+    from astrobio.adapters.cubes.zarr_store import ZarrCubeStore
+
+    return ZarrCubeStore(settings.cube_root, dask_scheduler=settings.dask_scheduler)
+
+
+def bundled_cube_set(settings: Settings) -> list[IngestClimateOutputCommand]:
+    """The shared ExoPlaSim runs as ingestion commands (the example cube set)."""
+    from astrobio.adapters.cubes.bundled import bundled_runs
+
+    return [
+        IngestClimateOutputCommand(sources=[str(path)], name=f"exoplasim-aquaplanet/{Path(path).stem}",
+                                   parameters=params)
+        for path, params in bundled_runs(settings.gcm_dir)
+    ]
+
+
 def report_to_dict(report: IngestReport) -> dict[str, Any]:
     """JSON-ready summary of an ingestion, stored as a job result."""
     return {
@@ -77,12 +139,31 @@ def report_to_dict(report: IngestReport) -> dict[str, Any]:
     }
 
 
-def _handlers(ingest: providers.Factory[IngestCatalog]) -> dict[str, JobHandler]:
+def _handlers(
+    settings: Settings,
+    ingest: providers.Factory[IngestCatalog],
+    complete_sweep: providers.Factory[CompleteSweep],
+    ingest_cube: providers.Factory[IngestClimateOutput],
+) -> dict[str, JobHandler]:
     def ingest_catalog(params: dict[str, Any]) -> dict[str, Any]:
         command = IngestCatalogCommand(source=str(params.get("source", "bundled")))
         return report_to_dict(ingest().execute(command))
 
-    return {INGEST_CATALOG_JOB: ingest_catalog}
+    def climate_sweep(params: dict[str, Any]) -> dict[str, Any]:
+        status = complete_sweep().execute(CompleteSweepCommand(
+            sweep_id=str(params["sweep_id"]), backend=str(params.get("backend", "local")),
+            ranks=int(params.get("ranks", settings.gcm_ranks)),
+            poll_interval_s=float(params.get("poll_interval_s", 5.0)),
+            timeout_s=None if params.get("timeout_s") is None else float(params["timeout_s"])))
+        return {"sweep_id": status.sweep.id, "finished": status.finished, "counts": status.counts,
+                "cubes": [r.cube_id for r in status.runs if r.cube_id]}
+
+    def ingest_bundled_cubes(params: dict[str, Any]) -> dict[str, Any]:
+        cubes = [ingest_cube().execute(c).id for c in bundled_cube_set(settings)]
+        return {"cubes": cubes, "count": len(cubes)}
+
+    return {INGEST_CATALOG_JOB: ingest_catalog, CLIMATE_SWEEP_JOB: climate_sweep,
+            INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes}
 
 
 def _queue(settings: Settings, run_job: RunJob) -> TaskQueue:
@@ -114,12 +195,27 @@ class Container(containers.DeclarativeContainer):
     get_planet = providers.Factory(GetPlanet, uow_factory)
     get_job = providers.Factory(GetJob, uow_factory)
 
-    job_handlers = providers.Singleton(_handlers, ingest_catalog.provider)
+    # Climate: GCM runs, job runners, cubes.
+    simulator = providers.Singleton(_simulator)
+    job_runners = providers.Singleton(_runners, settings)
+    workspace = providers.Singleton(_workspace, settings.provided.runs_dir)
+    cube_store = providers.Singleton(_cube_store, settings)
+    ingest_climate_output = providers.Factory(IngestClimateOutput, uow_factory, cube_store, clock, ids)
+    list_cubes = providers.Factory(ListCubes, uow_factory)
+    get_cube = providers.Factory(GetCube, uow_factory)
+    export_cube_slice = providers.Factory(ExportCubeSlice, uow_factory, cube_store)
+    plan_sweep = providers.Factory(PlanSweep, uow_factory, simulator, clock, ids)
+    launch_sweep = providers.Factory(LaunchSweep, uow_factory, simulator, job_runners, workspace, clock)
+    poll_sweep = providers.Factory(PollSweep, uow_factory, simulator, job_runners, launch_sweep,
+                                   ingest_climate_output, clock, settings.provided.max_run_attempts)
+    get_sweep = providers.Factory(GetSweep, uow_factory)
+    complete_sweep = providers.Factory(CompleteSweep, launch_sweep, poll_sweep, time.sleep, time.monotonic)
+
+    job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
+                                       ingest_climate_output.provider)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
     task_queue = providers.Singleton(_queue, settings, run_job)
-    submit_job = providers.Factory(
-        SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=frozenset({INGEST_CATALOG_JOB})
-    )
+    submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=JOB_KINDS)
 
 
 def build_container(settings: Settings) -> Container:

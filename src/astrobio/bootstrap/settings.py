@@ -16,6 +16,13 @@ ASTROBIO_RANK_WEIGHTS           ``hz=0.35,esi=0.25,detectability=0.25,...``     
 ASTROBIO_LOG_LEVEL              ``debug`` / ``info`` / ``warning``               ``info``
 ASTROBIO_LOG_JSON               ``1`` JSON lines, ``0`` console, unset: auto      JSON when not a terminal
 ASTROBIO_HOST / ASTROBIO_PORT   ``astrobio serve`` bind address                  ``127.0.0.1`` / ``8000``
+ASTROBIO_CUBE_ROOT              Zarr cube root (local path or fsspec URL)        ``<data dir>/cubes``
+ASTROBIO_RUNS_DIR               GCM run work directories (shared FS for SLURM)   ``<data dir>/runs``
+ASTROBIO_SLURM_PARTITION        SLURM partition for GCM runs                     the cluster default
+ASTROBIO_DASK_SCHEDULER         dask.distributed scheduler address for ingest    unset: dask threads
+ASTROBIO_GCM_RANKS              MPI ranks per ExoPlaSim run (1 or 2 prebuilt)    ``1``
+ASTROBIO_LOCAL_MAX_PARALLEL     concurrent runs of the local job runner          ``1``
+ASTROBIO_MAX_RUN_ATTEMPTS       submissions of a failed (not crashed) run        ``2``
 ==============================  ===============================================  ==========================
 """
 
@@ -67,6 +74,26 @@ class Settings:
     log_json: bool | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    cube_root_url: str | None = None
+    runs_dir_path: Path | None = None
+    slurm_partition: str | None = None
+    dask_scheduler: str | None = None
+    gcm_ranks: int = 1
+    local_max_parallel: int = 1
+    max_run_attempts: int = 2
+
+    @property
+    def cube_root(self) -> str:
+        return self.cube_root_url or str((self.data_dir / "cubes").resolve())
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.runs_dir_path or (self.data_dir / "runs").resolve()
+
+    @property
+    def gcm_dir(self) -> Path:
+        """The bundled ExoPlaSim runs (the example cube set)."""
+        return self.bundled_data_dir / "gcm"
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -83,6 +110,13 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+
+def _int(value: str, name: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidQuantity(f"ASTROBIO_{name} must be a positive integer, got {value!r}",
+                              field=f"ASTROBIO_{name}")
+    return int(value)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -121,7 +155,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if (v := get("HOST")) is not None:
         kw["host"] = v
     if (v := get("PORT")) is not None:
-        if not v.isdigit():
-            raise InvalidQuantity(f"ASTROBIO_PORT is not a port number: {v!r}", field="ASTROBIO_PORT")
-        kw["port"] = int(v)
+        kw["port"] = _int(v, "PORT")
+    if (v := get("CUBE_ROOT")) is not None:
+        kw["cube_root_url"] = v
+    if (v := get("RUNS_DIR")) is not None:
+        kw["runs_dir_path"] = Path(v).resolve()
+    if (v := get("SLURM_PARTITION")) is not None:
+        kw["slurm_partition"] = v
+    if (v := get("DASK_SCHEDULER")) is not None:
+        kw["dask_scheduler"] = v
+    for name, key in (("GCM_RANKS", "gcm_ranks"), ("LOCAL_MAX_PARALLEL", "local_max_parallel"),
+                      ("MAX_RUN_ATTEMPTS", "max_run_attempts")):
+        if (v := get(name)) is not None:
+            kw[key] = _int(v, name)
     return Settings(**kw)  # type: ignore[arg-type]

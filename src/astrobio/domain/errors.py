@@ -47,3 +47,7 @@ class UpstreamUnavailable(DomainError):
     def __init__(self, service: str, detail: str = "") -> None:
         super().__init__(f"upstream service {service!r} unavailable" + (f": {detail}" if detail else ""))
         self.service = service
+
+
+class InvalidDataset(DomainError):
+    """A dataset (NetCDF file, cube, table) is corrupt, incomplete or not what it claims to be."""

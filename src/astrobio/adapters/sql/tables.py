@@ -3,6 +3,8 @@
 One ``planets`` row holds a :class:`~astrobio.domain.planet.Planet` and its host
 :class:`~astrobio.domain.star.Star`; column names are the dataclass field names (units
 included), star fields prefixed ``star_``. ``jobs`` holds :class:`~astrobio.domain.job.Job`.
+``sweeps``, ``runs`` and ``cubes`` hold the climate entities of :mod:`astrobio.domain.climate`,
+their nested values (parameters, ranges, grid, variables) as JSON.
 
 This metadata is the target that ``alembic upgrade head`` must reproduce exactly
 (``tests/integration/test_migrations.py`` checks it with alembic's ``compare_metadata``).
@@ -102,4 +104,71 @@ jobs = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # Revision 0002: workers and the API list jobs by state.
     sa.Index(None, "state"),
+)
+
+# --- climate (revision 0003) -------------------------------------------------------------------
+# Ids are listed in order (runs of a sweep by id, cubes by name then id): code-point order on
+# PostgreSQL too, as for planet names.
+IdString: sa.types.TypeEngine[str] = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
+
+# A :class:`~astrobio.domain.climate.ParameterSweep`; ``ranges`` maps a parameter name to
+# ``{"low", "high", "log"}``, ``base`` is ``ClimateParameters.to_dict()``.
+sweeps = sa.Table(
+    "sweeps",
+    metadata,
+    sa.Column("id", IdString, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("ranges", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("base", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("samples", sa.Integer, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=True),
+    # ``list`` is newest first.
+    sa.Index(None, "created_at"),
+)
+
+# A :class:`~astrobio.domain.climate.SimulationRun`. No foreign key to ``sweeps``: a run may be
+# recorded before (or without) its sweep, as the in-memory fake allows.
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", IdString, primary_key=True),
+    sa.Column("sweep_id", IdString, nullable=True),
+    sa.Column("parameters", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("backend", sa.Text, nullable=False),
+    sa.Column("backend_job_id", sa.Text, nullable=True),
+    sa.Column("workdir", sa.Text, nullable=True),
+    sa.Column("output_files", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("log_excerpt", sa.Text, nullable=False),
+    sa.Column("cube_id", sa.String(64), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    # "The runs of this sweep" (ordered by id: the composite index serves the ORDER BY).
+    sa.Index(None, "sweep_id", "id"),
+)
+
+# A published :class:`~astrobio.domain.climate.ClimateCube` (its metadata; the arrays live in
+# the cube store at ``uri``). ``grid`` and ``variables`` are the dataclasses as JSON objects.
+cubes = sa.Table(
+    "cubes",
+    metadata,
+    sa.Column("id", IdString, primary_key=True),
+    sa.Column("name", NameText, nullable=False),
+    sa.Column("uri", sa.Text, nullable=False),
+    sa.Column("grid", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("variables", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("parameters", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("time_units", sa.Text, nullable=False),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    sa.Column("source_files", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("source_checksums", sa.JSON(none_as_null=True), nullable=False),
+    sa.Column("source_format", sa.String(32), nullable=False),
+    sa.Column("run_id", sa.String(64), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("attributes", sa.JSON(none_as_null=True), nullable=False),
+    # ``list`` orders by name, then id.
+    sa.Index(None, "name", "id"),
 )

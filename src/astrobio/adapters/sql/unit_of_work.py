@@ -9,6 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from astrobio.adapters.sql.climate_repositories import (
+    SqlCubeRepository,
+    SqlRunRepository,
+    SqlSweepRepository,
+)
 from astrobio.adapters.sql.repositories import SqlJobRepository, SqlPlanetRepository
 from astrobio.application.ports.unit_of_work import UnitOfWork
 from astrobio.domain.errors import UpstreamUnavailable
@@ -26,6 +31,9 @@ class SqlUnitOfWork(UnitOfWork):
 
     planets: SqlPlanetRepository
     jobs: SqlJobRepository
+    sweeps: SqlSweepRepository
+    runs: SqlRunRepository
+    cubes: SqlCubeRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -41,6 +49,9 @@ class SqlUnitOfWork(UnitOfWork):
         self._conn = conn
         self.planets = SqlPlanetRepository(conn)
         self.jobs = SqlJobRepository(conn)
+        self.sweeps = SqlSweepRepository(conn)
+        self.runs = SqlRunRepository(conn)
+        self.cubes = SqlCubeRepository(conn)
         return self
 
     def __exit__(

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from astrobio.domain.climate import ClimateCube, ParameterSweep, SimulationRun
 from astrobio.domain.job import Job
 from astrobio.domain.planet import Planet
 
@@ -48,3 +49,37 @@ class JobRepository(Protocol):
     def get(self, job_id: str) -> Job | None: ...
 
     def add(self, job: Job) -> None: ...
+
+
+class SweepRepository(Protocol):
+    """Parameter sweeps keyed by id; ``list`` is newest first."""
+
+    def get(self, sweep_id: str) -> ParameterSweep | None: ...
+
+    def add(self, sweep: ParameterSweep) -> None: ...
+
+    def list(self) -> Sequence[ParameterSweep]: ...
+
+
+class RunRepository(Protocol):
+    """Simulation runs keyed by id. ``add`` inserts or replaces."""
+
+    def get(self, run_id: str) -> SimulationRun | None: ...
+
+    def add(self, run: SimulationRun) -> None: ...
+
+    def for_sweep(self, sweep_id: str) -> Sequence[SimulationRun]:
+        """The runs of a sweep, ordered by id."""
+        ...
+
+
+class CubeRepository(Protocol):
+    """Published climate cubes keyed by id; ``list`` is ordered by name, then id."""
+
+    def get(self, cube_id: str) -> ClimateCube | None: ...
+
+    def add(self, cube: ClimateCube) -> None: ...
+
+    def list(self, *, offset: int = 0, limit: int | None = None) -> Sequence[ClimateCube]: ...
+
+    def count(self) -> int: ...

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from astrobio.application.ports.repositories import JobRepository, PlanetRepository
+from astrobio.application.ports.repositories import (
+    CubeRepository,
+    JobRepository,
+    PlanetRepository,
+    RunRepository,
+    SweepRepository,
+)
 
 
 class UnitOfWork(Protocol):
@@ -18,6 +24,9 @@ class UnitOfWork(Protocol):
 
     planets: PlanetRepository
     jobs: JobRepository
+    sweeps: SweepRepository
+    runs: RunRepository
+    cubes: CubeRepository
 
     def __enter__(self) -> Self: ...
 

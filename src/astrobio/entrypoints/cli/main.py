@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import sys
 import time
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from astrobio.entrypoints.cli import context
+from astrobio.entrypoints.cli.climate import climate_app
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
-from astrobio.entrypoints.cli.render import emit_json, fmt, table
-
-if TYPE_CHECKING:
-    from astrobio.bootstrap.container import Container
-    from astrobio.bootstrap.settings import Settings
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
 
 app = typer.Typer(help="astrobio: exoplanet habitability, ranking and biosignature backend.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -31,25 +28,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(planets_app, name="planets")
 app.add_typer(jobs_app, name="jobs")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-@cache
-def _settings() -> Settings:
-    from astrobio.bootstrap.logging import configure_logging
-    from astrobio.bootstrap.settings import load_settings
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_json)
-    return settings
+app.add_typer(climate_app, name="climate")
 
 
-@cache
-def _container() -> Container:
-    from astrobio.bootstrap.container import build_container
 
-    return build_container(_settings())
+_settings = context.settings
+_container = context.container
 
 
 # --------------------------------------------------------------------------- db

@@ -10,7 +10,7 @@ from astrobio import __version__
 from astrobio.bootstrap.container import Container, build_container
 from astrobio.bootstrap.logging import configure_logging
 from astrobio.bootstrap.settings import load_settings
-from astrobio.entrypoints.http import assess, health, jobs, planets, rank
+from astrobio.entrypoints.http import assess, climate, health, jobs, planets, rank
 from astrobio.entrypoints.http.errors import handle_exception
 from astrobio.entrypoints.http.middleware import RequestIdMiddleware
 from astrobio.entrypoints.http.services import HttpServices
@@ -34,7 +34,9 @@ def create_app(container: Container | None = None) -> Litestar:
         container = build_container(settings)
     svc = HttpServices(container)
     app = Litestar(
-        route_handlers=[*health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES],
+        route_handlers=[
+            *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES
+        ],
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],
         on_shutdown=[svc.stop],

@@ -1,0 +1,1 @@
+"""Run work directories on a (possibly shared) file system."""

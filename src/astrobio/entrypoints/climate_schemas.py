@@ -1,0 +1,179 @@
+"""msgspec DTOs of the climate API (HTTP, CLI, worker payloads)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from astrobio.application.use_cases.climate_sweeps import PlanSweepCommand, SweepStatus
+from astrobio.domain.climate import (
+    ClimateCube,
+    ClimateParameters,
+    ParameterRange,
+    SamplingMethod,
+    SimulationRun,
+)
+
+_DEFAULTS = ClimateParameters()
+
+
+class ClimateParametersBody(msgspec.Struct, forbid_unknown_fields=True):
+    """GCM run parameters; every field defaults to a modern-Earth aquaplanet."""
+
+    star_teff_k: float = _DEFAULTS.star_teff_k
+    instellation_w_m2: float = _DEFAULTS.instellation_w_m2
+    radius_earth: float = _DEFAULTS.radius_earth
+    gravity_m_s2: float = _DEFAULTS.gravity_m_s2
+    surface_pressure_bar: float = _DEFAULTS.surface_pressure_bar
+    pco2_bar: float = _DEFAULTS.pco2_bar
+    rotation_period_days: float = _DEFAULTS.rotation_period_days
+    synchronous: bool = _DEFAULTS.synchronous
+    eccentricity: float = _DEFAULTS.eccentricity
+    obliquity_deg: float = _DEFAULTS.obliquity_deg
+    mixed_layer_depth_m: float = _DEFAULTS.mixed_layer_depth_m
+    run_days: float = _DEFAULTS.run_days
+    timestep_min: float = _DEFAULTS.timestep_min
+
+    def to_domain(self) -> ClimateParameters:
+        return ClimateParameters.from_dict(msgspec.structs.asdict(self))
+
+
+class RangeBody(msgspec.Struct, forbid_unknown_fields=True):
+    low: float
+    high: float
+    log: bool = False
+
+
+class SweepPlanBody(msgspec.Struct, forbid_unknown_fields=True):
+    """A parameter sweep: ``ranges`` vary (sampled by Latin hypercube or grid), ``base`` fixes the rest."""
+
+    name: str
+    ranges: dict[str, RangeBody]
+    base: ClimateParametersBody = msgspec.field(default_factory=ClimateParametersBody)
+    method: Literal["lhs", "grid"] = "lhs"
+    samples: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 4
+    seed: int = 0
+
+    def to_command(self) -> PlanSweepCommand:
+        return PlanSweepCommand(
+            name=self.name,
+            ranges={k: ParameterRange(low=r.low, high=r.high, log=r.log) for k, r in self.ranges.items()},
+            base=self.base.to_domain(), method=SamplingMethod(self.method), samples=self.samples,
+            seed=self.seed)
+
+
+class SweepJobBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Body of ``POST /jobs/climate/sweep``: plan a sweep and run it in the background."""
+
+    sweep: SweepPlanBody
+    backend: Literal["local", "slurm"] = "local"
+    ranks: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    poll_interval_s: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+
+
+class RunRead(msgspec.Struct):
+    id: str
+    state: str
+    attempts: int
+    backend: str
+    backend_job_id: str | None
+    cube_id: str | None
+    parameters: dict[str, Any]
+    log_excerpt: str
+
+    @classmethod
+    def from_domain(cls, r: SimulationRun) -> RunRead:
+        return cls(id=r.id, state=r.state.value, attempts=r.attempts, backend=r.backend,
+                   backend_job_id=r.backend_job_id, cube_id=r.cube_id, parameters=r.parameters.to_dict(),
+                   log_excerpt=r.log_excerpt[-4000:])
+
+
+class SweepRead(msgspec.Struct):
+    id: str
+    name: str
+    method: str
+    samples: int
+    seed: int
+    ranges: dict[str, dict[str, Any]]
+    counts: dict[str, int]
+    finished: bool
+    runs: list[RunRead]
+
+    @classmethod
+    def from_domain(cls, s: SweepStatus) -> SweepRead:
+        sw = s.sweep
+        return cls(id=sw.id, name=sw.name, method=sw.method.value, samples=sw.samples, seed=sw.seed,
+                   ranges={k: {"low": r.low, "high": r.high, "log": r.log} for k, r in sw.ranges.items()},
+                   counts=s.counts, finished=s.finished, runs=[RunRead.from_domain(r) for r in s.runs])
+
+
+class VariableRead(msgspec.Struct):
+    name: str
+    units: str
+    dims: list[str]
+    long_name: str
+
+
+class GridRead(msgspec.Struct):
+    n_time: int
+    n_lev: int
+    n_lat: int
+    n_lon: int
+    lev: list[float]
+    lat_deg: list[float]
+    lon_deg: list[float]
+
+
+class CubeRead(msgspec.Struct):
+    id: str
+    name: str
+    uri: str
+    grid: GridRead
+    variables: list[VariableRead]
+    parameters: dict[str, Any] | None
+    time_units: str
+    checksum: str
+    source_files: list[str]
+    source_checksums: list[str]
+    source_format: str
+    run_id: str | None
+    created_at: str
+
+    @classmethod
+    def from_domain(cls, c: ClimateCube) -> CubeRead:
+        g = c.grid
+        return cls(
+            id=c.id, name=c.name, uri=c.uri,
+            grid=GridRead(n_time=g.n_time, n_lev=len(g.lev), n_lat=len(g.lat_deg), n_lon=len(g.lon_deg),
+                          lev=list(g.lev), lat_deg=list(g.lat_deg), lon_deg=list(g.lon_deg)),
+            variables=[VariableRead(name=v.name, units=v.units, dims=list(v.dims), long_name=v.long_name)
+                       for v in c.variables],
+            parameters=None if c.parameters is None else c.parameters.to_dict(),
+            time_units=c.time_units, checksum=c.checksum, source_files=list(c.source_files),
+            source_checksums=list(c.source_checksums), source_format=c.source_format, run_id=c.run_id,
+            created_at=c.created_at.isoformat())
+
+
+class CubeSummaryRead(msgspec.Struct):
+    id: str
+    name: str
+    variables: list[str]
+    shape: list[int]
+    run_id: str | None
+    star_teff_k: float | None
+    instellation_w_m2: float | None
+
+    @classmethod
+    def from_domain(cls, c: ClimateCube) -> CubeSummaryRead:
+        p = c.parameters
+        return cls(id=c.id, name=c.name, variables=[v.name for v in c.variables], shape=list(c.grid.shape),
+                   run_id=c.run_id, star_teff_k=None if p is None else p.star_teff_k,
+                   instellation_w_m2=None if p is None else p.instellation_w_m2)
+
+
+class CubePageRead(msgspec.Struct):
+    items: list[CubeSummaryRead]
+    total: int
+    offset: int
+    limit: int
