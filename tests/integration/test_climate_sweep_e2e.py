@@ -133,3 +133,62 @@ def test_four_planet_sweep_runs_ingests_and_is_served(
         with netCDF4.Dataset("ts.nc", memory=r.content) as nc:
             ts = np.asarray(nc["ts"][:])
         assert ts.shape == (32, 64) and 150.0 < float(ts.mean()) < 350.0
+
+
+def _env(tmp_path: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASTROBIO_")} | extra
+    env |= {
+        "ASTROBIO_DATA_DIR": str(tmp_path / "var"),
+        "ASTROBIO_LOG_LEVEL": "warning",
+        "OMP_NUM_THREADS": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "astrobio.entrypoints.cli.main", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return env
+
+
+def test_one_planet_climate_run_from_the_cli(tmp_path: Path) -> None:
+    _require_exoplasim(1)
+    env = _env(tmp_path, {})
+    out = astrobio(
+        env,
+        "climate",
+        "run",
+        "--set",
+        "run_days=30",
+        "--set",
+        "star_teff_k=3400",
+        "--set",
+        "synchronous=true",
+        "--set",
+        "rotation_period_days=15",
+        "--set",
+        "obliquity_deg=0",
+        "--poll-interval",
+        "1",
+    )
+    (run,) = out["runs"]
+    assert run["state"] == "succeeded" and run["cube_id"] and run["parameters"]["synchronous"] is True
+
+
+def test_bundled_cube_set_ingests_and_bad_files_are_refused(tmp_path: Path) -> None:
+    env = _env(tmp_path, {})
+    cubes = astrobio(env, "climate", "ingest", "--bundled")
+    assert len(cubes) == 15 and all(c["shape"] == [6, 10, 32, 64] for c in cubes)
+    bad = tmp_path / "half.nc"
+    src = (ROOT / "data" / "gcm" / "run000.nc").read_bytes()
+    bad.write_bytes(src[: len(src) // 2])
+    r = subprocess.run(
+        [sys.executable, "-m", "astrobio.entrypoints.cli.main", "climate", "ingest", str(bad)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "half.nc" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert astrobio(env, "climate", "cubes", "list")["total"] == 15
