@@ -7,6 +7,7 @@ httpx or arq until a provider that needs them is called.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from astrobio.application.ports.cube_store import CubeStore
 from astrobio.application.ports.job_runner import JobRunner
 from astrobio.application.ports.queue import TaskQueue
 from astrobio.application.ports.simulator import ClimateSimulator
+from astrobio.application.ports.surrogate import SurrogateRegistry, SurrogateTrainer
 from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.ports.workspace import RunWorkspace
 from astrobio.application.use_cases.assess_planet import AssessPlanet
@@ -39,8 +41,17 @@ from astrobio.application.use_cases.climate_sweeps import (
 )
 from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
 from astrobio.application.use_cases.jobs import GetJob, JobHandler, RunJob, SubmitJob
+from astrobio.application.use_cases.planet_climate import SurrogateTargetClimate
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets
 from astrobio.application.use_cases.rank_targets import RankTargets
+from astrobio.application.use_cases.surrogate_batch import SubmitTrainingToBatch
+from astrobio.application.use_cases.surrogates import (
+    ActivateSurrogate,
+    ListSurrogates,
+    PredictClimate,
+    TrainClimateSurrogate,
+    run_training_job,
+)
 from astrobio.bootstrap.settings import Settings
 from astrobio.domain.catalog import IngestReport
 from astrobio.domain.photometry import ColourSequence
@@ -48,7 +59,8 @@ from astrobio.domain.photometry import ColourSequence
 INGEST_CATALOG_JOB = "ingest_catalog"
 CLIMATE_SWEEP_JOB = "climate_sweep"
 INGEST_BUNDLED_CUBES_JOB = "ingest_bundled_cubes"
-JOB_KINDS = frozenset({INGEST_CATALOG_JOB, CLIMATE_SWEEP_JOB, INGEST_BUNDLED_CUBES_JOB})
+TRAIN_CLIMATE_JOB = "train_climate"
+JOB_KINDS = frozenset({INGEST_CATALOG_JOB, CLIMATE_SWEEP_JOB, INGEST_BUNDLED_CUBES_JOB, TRAIN_CLIMATE_JOB})
 
 
 def _engine(url: str) -> Any:
@@ -115,6 +127,22 @@ def _cube_store(settings: Settings) -> CubeStore:
     return ZarrCubeStore(settings.cube_root, dask_scheduler=settings.dask_scheduler)
 
 
+def _surrogate_registry(settings: Settings) -> SurrogateRegistry:
+    # torch is imported by the registry only when it loads a model, not here.
+    from astrobio.adapters.ml.registry import FileSurrogateRegistry
+
+    registry: SurrogateRegistry = FileSurrogateRegistry(settings.models_dir)
+    return registry
+
+
+def _surrogate_trainer(settings: Settings, store: CubeStore) -> SurrogateTrainer:
+    from astrobio import __version__
+    from astrobio.adapters.ml.training import LightningSurrogateTrainer
+
+    trainer: SurrogateTrainer = LightningSurrogateTrainer(store, settings.data_dir / "training", __version__)
+    return trainer
+
+
 def bundled_cube_set(settings: Settings) -> list[IngestClimateOutputCommand]:
     """The shared ExoPlaSim runs as ingestion commands (the example cube set)."""
     from astrobio.adapters.cubes.bundled import bundled_runs
@@ -144,6 +172,7 @@ def _handlers(
     ingest: providers.Factory[IngestCatalog],
     complete_sweep: providers.Factory[CompleteSweep],
     ingest_cube: providers.Factory[IngestClimateOutput],
+    train_climate: providers.Factory[TrainClimateSurrogate],
 ) -> dict[str, JobHandler]:
     def ingest_catalog(params: dict[str, Any]) -> dict[str, Any]:
         command = IngestCatalogCommand(source=str(params.get("source", "bundled")))
@@ -162,8 +191,11 @@ def _handlers(
         cubes = [ingest_cube().execute(c).id for c in bundled_cube_set(settings)]
         return {"cubes": cubes, "count": len(cubes)}
 
+    def train_climate_surrogate(params: dict[str, Any]) -> dict[str, Any]:
+        return run_training_job(train_climate(), params)
+
     return {INGEST_CATALOG_JOB: ingest_catalog, CLIMATE_SWEEP_JOB: climate_sweep,
-            INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes}
+            INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes, TRAIN_CLIMATE_JOB: train_climate_surrogate}
 
 
 def _queue(settings: Settings, run_job: RunJob) -> TaskQueue:
@@ -190,7 +222,11 @@ class Container(containers.DeclarativeContainer):
 
     ingest_catalog = providers.Factory(IngestCatalog, uow_factory, catalogs, colours)
     assess_planet = providers.Factory(AssessPlanet, colours)
-    rank_targets = providers.Factory(RankTargets, uow_factory, colours)
+    # Climate surrogates. The registry is resolved lazily (.provider): ranking without a climate
+    # weight never touches it.
+    surrogate_registry = providers.Singleton(_surrogate_registry, settings)
+    target_climate = providers.Factory(SurrogateTargetClimate, surrogate_registry.provider)
+    rank_targets = providers.Factory(RankTargets, uow_factory, colours, target_climate)
     list_planets = providers.Factory(ListPlanets, uow_factory)
     get_planet = providers.Factory(GetPlanet, uow_factory)
     get_job = providers.Factory(GetJob, uow_factory)
@@ -211,8 +247,17 @@ class Container(containers.DeclarativeContainer):
     get_sweep = providers.Factory(GetSweep, uow_factory)
     complete_sweep = providers.Factory(CompleteSweep, launch_sweep, poll_sweep, time.sleep, time.monotonic)
 
+    surrogate_trainer = providers.Singleton(_surrogate_trainer, settings, cube_store)
+    train_climate_surrogate = providers.Factory(TrainClimateSurrogate, uow_factory, surrogate_trainer,
+                                                surrogate_registry)
+    predict_climate = providers.Factory(PredictClimate, surrogate_registry)
+    list_surrogates = providers.Factory(ListSurrogates, surrogate_registry)
+    activate_surrogate = providers.Factory(ActivateSurrogate, surrogate_registry)
+    submit_training_to_batch = providers.Factory(SubmitTrainingToBatch, job_runners, workspace, ids,
+                                                 python=sys.executable)
+
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
-                                       ingest_climate_output.provider)
+                                       ingest_climate_output.provider, train_climate_surrogate.provider)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
     task_queue = providers.Singleton(_queue, settings, run_job)
     submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=JOB_KINDS)

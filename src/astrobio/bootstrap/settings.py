@@ -13,6 +13,7 @@ ASTROBIO_BUNDLED_DATA_DIR       the bundled snapshots (``data/``)               
 ASTROBIO_ARCHIVE_URL            NASA Exoplanet Archive TAP base URL              the archive's TAP URL
 ASTROBIO_HTTP_TIMEOUT_S         upstream HTTP timeout, s                         ``30``
 ASTROBIO_RANK_WEIGHTS           ``hz=0.35,esi=0.25,detectability=0.25,...``      the documented defaults
+                                (also ``climate=W``: the surrogate component)    (climate 0)
 ASTROBIO_LOG_LEVEL              ``debug`` / ``info`` / ``warning``               ``info``
 ASTROBIO_LOG_JSON               ``1`` JSON lines, ``0`` console, unset: auto      JSON when not a terminal
 ASTROBIO_HOST / ASTROBIO_PORT   ``astrobio serve`` bind address                  ``127.0.0.1`` / ``8000``
@@ -23,6 +24,7 @@ ASTROBIO_DASK_SCHEDULER         dask.distributed scheduler address for ingest   
 ASTROBIO_GCM_RANKS              MPI ranks per ExoPlaSim run (1 or 2 prebuilt)    ``1``
 ASTROBIO_LOCAL_MAX_PARALLEL     concurrent runs of the local job runner          ``1``
 ASTROBIO_MAX_RUN_ATTEMPTS       submissions of a failed (not crashed) run        ``2``
+ASTROBIO_MODELS_DIR             surrogate registry (checkpoints + model cards)   ``<bundled data dir>/models``
 ==============================  ===============================================  ==========================
 """
 
@@ -49,9 +51,10 @@ def parse_weights(text: str) -> ScoreWeights:
     values: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, val = part.partition("=")
-        if not sep or key.strip() not in {"hz", "esi", "detectability", "planet_class"}:
-            raise InvalidQuantity(f"bad weight {part!r} (use hz/esi/detectability/planet_class=NUMBER)",
-                                  field="ASTROBIO_RANK_WEIGHTS")
+        if not sep or key.strip() not in {"hz", "esi", "detectability", "planet_class", "climate"}:
+            raise InvalidQuantity(
+                f"bad weight {part!r} (use hz/esi/detectability/planet_class/climate=NUMBER)",
+                field="ASTROBIO_RANK_WEIGHTS")
         try:
             values[key.strip()] = float(val)
         except ValueError:
@@ -81,6 +84,7 @@ class Settings:
     gcm_ranks: int = 1
     local_max_parallel: int = 1
     max_run_attempts: int = 2
+    models_dir_path: Path | None = None
 
     @property
     def cube_root(self) -> str:
@@ -89,6 +93,11 @@ class Settings:
     @property
     def runs_dir(self) -> Path:
         return self.runs_dir_path or (self.data_dir / "runs").resolve()
+
+    @property
+    def models_dir(self) -> Path:
+        """The climate-surrogate registry (the bundled default model unless ASTROBIO_MODELS_DIR)."""
+        return self.models_dir_path or self.bundled_data_dir / "models"
 
     @property
     def gcm_dir(self) -> Path:
@@ -162,6 +171,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kw["runs_dir_path"] = Path(v).resolve()
     if (v := get("SLURM_PARTITION")) is not None:
         kw["slurm_partition"] = v
+    if (v := get("MODELS_DIR")) is not None:
+        kw["models_dir_path"] = Path(v).resolve()
     if (v := get("DASK_SCHEDULER")) is not None:
         kw["dask_scheduler"] = v
     for name, key in (("GCM_RANKS", "gcm_ranks"), ("LOCAL_MAX_PARALLEL", "local_max_parallel"),

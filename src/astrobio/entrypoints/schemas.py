@@ -191,10 +191,11 @@ class WeightsBody(msgspec.Struct, forbid_unknown_fields=True):
     esi: Annotated[float, msgspec.Meta(ge=0)] = 0.25
     detectability: Annotated[float, msgspec.Meta(ge=0)] = 0.25
     planet_class: Annotated[float, msgspec.Meta(ge=0)] = 0.15
+    climate: Annotated[float, msgspec.Meta(ge=0)] = 0.0
 
     def to_domain(self) -> ScoreWeights:
         return ScoreWeights(hz=self.hz, esi=self.esi, detectability=self.detectability,
-                            planet_class=self.planet_class)
+                            planet_class=self.planet_class, climate=self.climate)
 
 
 class RankBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -219,15 +220,20 @@ class RankBody(msgspec.Struct, forbid_unknown_fields=True):
         )
 
 
-class ScoreRead(msgspec.Struct):
+class ScoreRead(msgspec.Struct, omit_defaults=True):
+    """``climate`` (P of a liquid-water surface temperature) appears only when it was estimated."""
+
     total: float
     hz: float
     esi: float
     detectability: float
     planet_class: float
+    climate: float | None = None
 
 
-class RankedTargetRead(msgspec.Struct):
+class RankedTargetRead(msgspec.Struct, omit_defaults=True):
+    """``ts_k`` / ``ts_sigma_k`` / ``climate_model_id`` appear only when the climate component was used."""
+
     rank: int
     name: str
     score: ScoreRead
@@ -246,19 +252,24 @@ class RankedTargetRead(msgspec.Struct):
     transits: bool | None
     j_mag_is_derived: bool
     warnings: list[str]
+    ts_k: float | None = None
+    ts_sigma_k: float | None = None
+    climate_model_id: str | None = None
 
     @classmethod
     def from_domain(cls, t: RankedTarget) -> RankedTargetRead:
-        a, s = t.assessment, t.score
+        a, s, c = t.assessment, t.score, t.climate
         return cls(
             rank=t.rank, name=a.name,
             score=ScoreRead(total=s.total, hz=s.hz, esi=s.esi, detectability=s.detectability,
-                            planet_class=s.planet_class),
+                            planet_class=s.planet_class, climate=s.climate),
             radius_earth=a.radius_earth, mass_earth=a.mass_earth, mass_is_estimated=a.mass_is_estimated,
             planet_class=a.planet_class.value, teq_k=a.teq_k, insolation_earth=a.insolation_earth,
             in_conservative_hz=a.in_conservative_hz, in_optimistic_hz=a.in_optimistic_hz,
             tsm=a.tsm, esm=a.esm, esi=a.esi, distance_pc=a.distance_pc, transits=a.transits,
             j_mag_is_derived=a.j_mag_is_derived, warnings=list(a.warnings),
+            ts_k=None if c is None else c.ts_k, ts_sigma_k=None if c is None else c.ts_sigma_k,
+            climate_model_id=None if c is None else c.model_id,
         )
 
 
@@ -277,7 +288,8 @@ class RankingRead(msgspec.Struct):
             considered=r.considered, eligible=r.eligible,
             excluded=dict(r.excluded), filtered_out=dict(r.filtered_out),
             weights={"hz": weights.hz, "esi": weights.esi, "detectability": weights.detectability,
-                     "planet_class": weights.planet_class},
+                     "planet_class": weights.planet_class}
+            | ({"climate": weights.climate} if weights.climate > 0 else {}),
         )
 
 

@@ -17,6 +17,7 @@ from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.climate import climate_app
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
 from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.surrogates import predict, surrogates_app, train_app
 
 app = typer.Typer(help="astrobio: exoplanet habitability, ranking and biosignature backend.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -29,6 +30,8 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(planets_app, name="planets")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(climate_app, name="climate")
+app.add_typer(train_app, name="train")
+app.add_typer(surrogates_app, name="surrogates")
 
 
 
@@ -199,7 +202,8 @@ def rank(
     planet_class: Annotated[list[str] | None, typer.Option(
         "--class", help="rocky | sub_neptune | gas_giant | brown_dwarf (repeatable)")] = None,
     weights: Annotated[str | None, typer.Option(
-        help="e.g. 'hz=0.4,esi=0.2,detectability=0.3,planet_class=0.1'")] = None,
+        help="e.g. 'hz=0.4,esi=0.2,detectability=0.3,planet_class=0.1' (add climate=W to use the "
+             "scalar climate surrogate's P(liquid water))")] = None,
     json: JsonOpt = False,
 ) -> None:
     """Rank the stored catalog by habitability × detectability × planet class."""
@@ -225,11 +229,16 @@ def rank(
                  + ("*" if t.mass_is_estimated else ""), fmt(t.teq_k, 1), fmt(t.insolation_earth),
                  "C" if t.in_conservative_hz else "O" if t.in_optimistic_hz else "—",
                  fmt(t.esi), fmt(t.tsm), fmt(t.esm), fmt(t.distance_pc)] for t in out.targets]
+        columns = ["#", "planet", "score", "R [R⊕]", "class", "Teq [K]", "S [S⊕]", "HZ", "ESI", "TSM", "ESM",
+                   "d [pc]"]
+        if w.climate > 0:  # the surrogate's surface temperature, where it was estimated
+            columns.append("Ts [K]")
+            for row, t in zip(rows, out.targets, strict=True):
+                row.append("—" if t.ts_k is None else f"{t.ts_k:.0f} ± {t.ts_sigma_k or 0:.0f}")
         excl = ", ".join(f"{k}: {v}" for k, v in sorted(out.excluded.items(), key=lambda kv: -kv[1]))
         table(f"Top {len(rows)} targets ({out.eligible} eligible of {out.considered}; "
               f"{time.perf_counter() - t0:.2f} s)",
-              ["#", "planet", "score", "R [R⊕]", "class", "Teq [K]", "S [S⊕]", "HZ", "ESI", "TSM", "ESM",
-               "d [pc]"], rows,
+              columns, rows,
               caption=f"HZ: C conservative, O optimistic (Kopparapu 2014). * mass estimated from radius. "
                       f"Excluded — {excl or 'none'}")
 
@@ -288,6 +297,10 @@ def worker() -> None:
         from astrobio.entrypoints.worker import run_worker
 
         run_worker(_settings())
+
+
+# ---------------------------------------------------------------------- predict
+app.command("predict")(predict)
 
 
 def run() -> None:

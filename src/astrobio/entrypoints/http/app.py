@@ -10,14 +10,15 @@ from astrobio import __version__
 from astrobio.bootstrap.container import Container, build_container
 from astrobio.bootstrap.logging import configure_logging
 from astrobio.bootstrap.settings import load_settings
-from astrobio.entrypoints.http import assess, climate, health, jobs, planets, rank
+from astrobio.entrypoints.http import assess, climate, health, jobs, planets, predict, rank
 from astrobio.entrypoints.http.errors import handle_exception
 from astrobio.entrypoints.http.middleware import RequestIdMiddleware
 from astrobio.entrypoints.http.services import HttpServices
 
 API_DESCRIPTION = (
     "Exoplanet habitability and observability: assess a planet, browse and rank the catalog, "
-    "run ingestion jobs. Every error is an RFC 9457 problem body whose `field` names the bad input."
+    "run ingestion jobs, GCM sweeps and climate-surrogate training, predict climates. "
+    "Every error is an RFC 9457 problem body whose `field` names the bad input."
 )
 
 
@@ -35,7 +36,8 @@ def create_app(container: Container | None = None) -> Litestar:
     svc = HttpServices(container)
     app = Litestar(
         route_handlers=[
-            *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES
+            *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
+            *predict.ROUTES,
         ],
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],

@@ -1,0 +1,1 @@
+"""Lightning DataModules over climate cube sets."""

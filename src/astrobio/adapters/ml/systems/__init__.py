@@ -1,0 +1,1 @@
+"""LightningModule systems: losses, physics terms, optimizers."""
