@@ -97,4 +97,26 @@ exo.Model(workdir='prebuild_p$n', modelname='prebuild_p$n', resolution='T21', la
   cp "$SCRATCH/stamp" "$PKG/astrobio_prebuilt.txt"
   log "built $PKG/plasim/run/most_plasim_t21_l10_p$n.x in $((SECONDS - t0)) s"
 done
+
+# --- 4. the post-processor's FFT extensions ---------------------------------------------------
+# ExoPlaSim compiles pyfft/pyfft991 with numpy.f2py on first use and ignores failures. On Python
+# < 3.12 f2py defaults to the numpy.distutils backend, which breaks with current setuptools (pulled
+# in by other packages): the model then runs but every post-processing step fails. Build them here
+# with f2py's meson backend (meson and ninja come with exoplasim) and check they import.
+VENV_BIN="$(dirname "$PYTHON")"
+for mod in pyfft pyfft991; do
+  if "$PYTHON" -c "import exoplasim.$mod" >/dev/null 2>&1; then
+    log "exoplasim.$mod already built"
+    continue
+  fi
+  log "building exoplasim.$mod with f2py (meson backend)"
+  t0=$SECONDS
+  mkdir -p "$SCRATCH/$mod" && cp "$PKG/$mod.f90" "$SCRATCH/$mod/"
+  (cd "$SCRATCH/$mod" && PATH="$VENV_BIN:$PATH" "$PYTHON" -m numpy.f2py -c -m "$mod" "$mod.f90" \
+      --backend meson --f90flags=-O3 >"$SCRATCH/$mod.log" 2>&1) \
+    || { tail -n 30 "$SCRATCH/$mod.log" >&2; die "f2py build of $mod failed (log above)"; }
+  cp "$SCRATCH/$mod"/"$mod".cpython-*.so "$PKG/"
+  "$PYTHON" -c "import exoplasim.$mod" || die "exoplasim.$mod does not import after building it"
+  log "built exoplasim.$mod in $((SECONDS - t0)) s"
+done
 log "done in $((SECONDS - START)) s"
