@@ -52,7 +52,12 @@ from astrobio.application.use_cases.surrogates import (
     TrainClimateSurrogate,
     run_training_job,
 )
+from astrobio.bootstrap.genomes_container import GenomesContainer
+from astrobio.bootstrap.governance_container import GovernanceContainer
+from astrobio.bootstrap.jwst_container import JwstContainer
+from astrobio.bootstrap.metabolism_container import MetabolismContainer
 from astrobio.bootstrap.settings import Settings
+from astrobio.bootstrap.spectra_container import SpectraContainer
 from astrobio.domain.catalog import IngestReport
 from astrobio.domain.photometry import ColourSequence
 
@@ -60,7 +65,9 @@ INGEST_CATALOG_JOB = "ingest_catalog"
 CLIMATE_SWEEP_JOB = "climate_sweep"
 INGEST_BUNDLED_CUBES_JOB = "ingest_bundled_cubes"
 TRAIN_CLIMATE_JOB = "train_climate"
-JOB_KINDS = frozenset({INGEST_CATALOG_JOB, CLIMATE_SWEEP_JOB, INGEST_BUNDLED_CUBES_JOB, TRAIN_CLIMATE_JOB})
+CORE_JOB_KINDS = frozenset(
+    {INGEST_CATALOG_JOB, CLIMATE_SWEEP_JOB, INGEST_BUNDLED_CUBES_JOB, TRAIN_CLIMATE_JOB}
+)
 
 
 def _engine(url: str) -> Any:
@@ -173,6 +180,7 @@ def _handlers(
     complete_sweep: providers.Factory[CompleteSweep],
     ingest_cube: providers.Factory[IngestClimateOutput],
     train_climate: providers.Factory[TrainClimateSurrogate],
+    *features: dict[str, JobHandler],
 ) -> dict[str, JobHandler]:
     def ingest_catalog(params: dict[str, Any]) -> dict[str, Any]:
         command = IngestCatalogCommand(source=str(params.get("source", "bundled")))
@@ -194,8 +202,15 @@ def _handlers(
     def train_climate_surrogate(params: dict[str, Any]) -> dict[str, Any]:
         return run_training_job(train_climate(), params)
 
-    return {INGEST_CATALOG_JOB: ingest_catalog, CLIMATE_SWEEP_JOB: climate_sweep,
-            INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes, TRAIN_CLIMATE_JOB: train_climate_surrogate}
+    handlers: dict[str, JobHandler] = {
+        INGEST_CATALOG_JOB: ingest_catalog, CLIMATE_SWEEP_JOB: climate_sweep,
+        INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes, TRAIN_CLIMATE_JOB: train_climate_surrogate}
+    for extra in features:  # the feature containers' job kinds
+        clash = handlers.keys() & extra.keys()
+        if clash:
+            raise RuntimeError(f"job kinds registered twice: {sorted(clash)}")
+        handlers.update(extra)
+    return handlers
 
 
 def _queue(settings: Settings, run_job: RunJob) -> TaskQueue:
@@ -206,6 +221,10 @@ def _queue(settings: Settings, run_job: RunJob) -> TaskQueue:
     from astrobio.adapters.queue.in_process import InProcessTaskQueue
 
     return InProcessTaskQueue(run_job.execute)
+
+
+def _job_kinds(handlers: dict[str, JobHandler]) -> frozenset[str]:
+    return frozenset(handlers)
 
 
 class Container(containers.DeclarativeContainer):
@@ -256,11 +275,23 @@ class Container(containers.DeclarativeContainer):
     submit_training_to_batch = providers.Factory(SubmitTrainingToBatch, job_runners, workspace, ids,
                                                  python=sys.executable)
 
+    # Feature containers (one per capability); each contributes providers and job kinds.
+    metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
+                                     engine=engine)
+    spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    governance = providers.Container(GovernanceContainer, settings=settings, uow_factory=uow_factory,
+                                     engine=engine)
+    jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
-                                       ingest_climate_output.provider, train_climate_surrogate.provider)
+                                       ingest_climate_output.provider, train_climate_surrogate.provider,
+                                       metabolism.job_handlers, spectra.job_handlers, governance.job_handlers,
+                                       jwst.job_handlers, genomes.job_handlers)
+    job_kinds = providers.Singleton(_job_kinds, job_handlers)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
     task_queue = providers.Singleton(_queue, settings, run_job)
-    submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=JOB_KINDS)
+    submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=job_kinds)
 
 
 def build_container(settings: Settings) -> Container:

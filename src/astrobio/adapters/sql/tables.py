@@ -172,3 +172,12 @@ cubes = sa.Table(
     # ``list`` orders by name, then id.
     sa.Index(None, "name", "id"),
 )
+
+# Feature tables register themselves on ``metadata``; imported here so ``metadata`` is complete.
+from astrobio.adapters.sql import (  # noqa: E402, F401
+    genomes_tables,
+    governance_tables,
+    jwst_tables,
+    metabolism_tables,
+    spectra_tables,
+)

@@ -10,7 +10,20 @@ from astrobio import __version__
 from astrobio.bootstrap.container import Container, build_container
 from astrobio.bootstrap.logging import configure_logging
 from astrobio.bootstrap.settings import load_settings
-from astrobio.entrypoints.http import assess, climate, health, jobs, planets, predict, rank
+from astrobio.entrypoints.http import (
+    assess,
+    climate,
+    genomes,
+    governance,
+    health,
+    jobs,
+    jwst,
+    metabolism,
+    planets,
+    predict,
+    rank,
+    spectra,
+)
 from astrobio.entrypoints.http.errors import handle_exception
 from astrobio.entrypoints.http.middleware import RequestIdMiddleware
 from astrobio.entrypoints.http.services import HttpServices
@@ -37,7 +50,8 @@ def create_app(container: Container | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
-            *predict.ROUTES,
+            *predict.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES, *jwst.ROUTES,
+            *genomes.ROUTES,
         ],
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],

@@ -1,0 +1,9 @@
+"""CLI commands for quality reports, dataset versions, encryption, access control, audit log."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None:
+    """Add this feature's commands to the root app and to the ``ingest`` / ``train`` groups."""

@@ -1,0 +1,7 @@
+"""HTTP routes: spectra, atmospheres, JWST detectability and the pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []
