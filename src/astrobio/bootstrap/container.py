@@ -56,6 +56,7 @@ from astrobio.bootstrap.genomes_container import GenomesContainer
 from astrobio.bootstrap.governance_container import GovernanceContainer
 from astrobio.bootstrap.jwst_container import JwstContainer
 from astrobio.bootstrap.metabolism_container import MetabolismContainer
+from astrobio.bootstrap.pathways_container import PathwaysContainer
 from astrobio.bootstrap.settings import Settings
 from astrobio.bootstrap.spectra_container import SpectraContainer
 from astrobio.domain.catalog import IngestReport
@@ -276,6 +277,7 @@ class Container(containers.DeclarativeContainer):
                                                  python=sys.executable)
 
     # Feature containers (one per capability); each contributes providers and job kinds.
+    pathways = providers.Container(PathwaysContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
                                      engine=engine)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
@@ -286,7 +288,7 @@ class Container(containers.DeclarativeContainer):
 
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,
-                                       metabolism.job_handlers, spectra.job_handlers, governance.job_handlers,
+                                       pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers, governance.job_handlers,
                                        jwst.job_handlers, genomes.job_handlers)
     job_kinds = providers.Singleton(_job_kinds, job_handlers)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)

@@ -1,4 +1,4 @@
-"""Providers for KEGG pathways, genome-scale metabolic models, environment-conditioned FBA, graph VAE.
+"""Providers for genome-scale metabolic models (SBML), environment-conditioned FBA.
 
 Wired into :class:`astrobio.bootstrap.container.Container` as ``metabolism``. Adapter modules are
 imported inside factory functions so building the container stays cheap.

@@ -179,5 +179,6 @@ from astrobio.adapters.sql import (  # noqa: E402, F401
     governance_tables,
     jwst_tables,
     metabolism_tables,
+    pathways_tables,
     spectra_tables,
 )

@@ -1,4 +1,4 @@
-"""CLI commands for KEGG pathways, genome-scale metabolic models, environment-conditioned FBA, graph VAE."""
+"""CLI commands: genome-scale metabolic models (SBML) and environment-conditioned FBA."""
 
 from __future__ import annotations
 

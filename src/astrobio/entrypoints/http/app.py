@@ -19,6 +19,7 @@ from astrobio.entrypoints.http import (
     jobs,
     jwst,
     metabolism,
+    pathways,
     planets,
     predict,
     rank,
@@ -50,7 +51,7 @@ def create_app(container: Container | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
-            *predict.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES, *jwst.ROUTES,
+            *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES, *jwst.ROUTES,
             *genomes.ROUTES,
         ],
         exception_handlers={Exception: handle_exception},

@@ -1,4 +1,4 @@
-"""HTTP routes for KEGG pathways, genome-scale metabolic models, environment-conditioned FBA, graph VAE."""
+"""HTTP routes: genome-scale metabolic models (SBML) and environment-conditioned FBA."""
 
 from __future__ import annotations
 

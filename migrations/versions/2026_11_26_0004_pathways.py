@@ -1,4 +1,4 @@
-"""metabolism: tables for KEGG pathways, genome-scale metabolic models, environment-conditioned FBA, graph VAE
+"""pathways: KEGG pathway maps (compounds, reactions, relations)
 
 Revision ID: 0004
 Revises: 0003
