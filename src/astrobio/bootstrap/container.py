@@ -277,7 +277,8 @@ class Container(containers.DeclarativeContainer):
                                                  python=sys.executable)
 
     # Feature containers (one per capability); each contributes providers and job kinds.
-    pathways = providers.Container(PathwaysContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    pathways = providers.Container(PathwaysContainer, settings=settings, uow_factory=uow_factory,
+                                   engine=engine)
     metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
                                      engine=engine)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
@@ -288,8 +289,8 @@ class Container(containers.DeclarativeContainer):
 
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,
-                                       pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers, governance.job_handlers,
-                                       jwst.job_handlers, genomes.job_handlers)
+                                       pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers,
+                                       governance.job_handlers, jwst.job_handlers, genomes.job_handlers)
     job_kinds = providers.Singleton(_job_kinds, job_handlers)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
     task_queue = providers.Singleton(_queue, settings, run_job)

@@ -51,8 +51,8 @@ def create_app(container: Container | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
-            *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES, *jwst.ROUTES,
-            *genomes.ROUTES,
+            *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES,
+            *jwst.ROUTES, *genomes.ROUTES,
         ],
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],
