@@ -85,6 +85,8 @@ class Settings:
     local_max_parallel: int = 1
     max_run_attempts: int = 2
     models_dir_path: Path | None = None
+    #: A worker cancels a job running longer than this (training and sweeps take hours).
+    job_timeout_s: int = 6 * 3600
 
     @property
     def cube_root(self) -> str:
@@ -176,7 +178,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if (v := get("DASK_SCHEDULER")) is not None:
         kw["dask_scheduler"] = v
     for name, key in (("GCM_RANKS", "gcm_ranks"), ("LOCAL_MAX_PARALLEL", "local_max_parallel"),
-                      ("MAX_RUN_ATTEMPTS", "max_run_attempts")):
+                      ("MAX_RUN_ATTEMPTS", "max_run_attempts"), ("JOB_TIMEOUT_S", "job_timeout_s")):
         if (v := get(name)) is not None:
             kw[key] = _int(v, name)
     return Settings(**kw)  # type: ignore[arg-type]

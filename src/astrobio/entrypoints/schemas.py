@@ -323,6 +323,13 @@ class IngestCatalogBody(msgspec.Struct, forbid_unknown_fields=True):
     source: str = "bundled"
 
 
+class SubmitJobBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Any job kind the workers know (``GET /jobs/kinds``) with its JSON parameters."""
+
+    kind: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
 class JobRead(msgspec.Struct):
     id: str
     kind: str

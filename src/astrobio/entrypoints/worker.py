@@ -31,8 +31,6 @@ from astrobio.domain.errors import DomainError, InvalidQuantity, UpstreamUnavail
 RUN_JOB_FUNCTION = "run_job"
 MAX_TRIES = 3
 RETRY_BASE_DELAY_S = 5.0
-#: Generous: an archive ingestion downloads and parses the whole catalog.
-JOB_TIMEOUT_S = 3600
 #: How often a worker refreshes its health key (read by :func:`check_worker_health`).
 HEALTH_CHECK_INTERVAL_S = 30
 
@@ -115,7 +113,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_startup": startup,
         "on_shutdown": shutdown,
         "max_tries": MAX_TRIES,
-        "job_timeout": JOB_TIMEOUT_S,
+        "job_timeout": settings.job_timeout_s,
         "health_check_interval": HEALTH_CHECK_INTERVAL_S,
         "ctx": {"settings": settings},
     }

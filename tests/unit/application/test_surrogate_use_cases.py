@@ -248,13 +248,27 @@ def test_training_goes_to_the_batch_system_as_the_cli_command() -> None:
     use_case = SubmitTrainingToBatch({"slurm": runner}, FakeWorkspace(), CountingIds(), python="/venv/python")
     params = TrainingJobParams.from_params({"cubes": "c1,c2", "mode": "scalar", "max_epochs": 50,
                                             "accelerator": "gpu", "devices": 2, "strategy": "ddp"})
-    done = use_case.execute(SubmitTrainingToBatchCommand(params=params, cpus=16, time_limit_min=600))
+    done = use_case.execute(SubmitTrainingToBatchCommand(params=params, cpus=16, time_limit_min=600, gpus=2))
     assert done.spec.argv == (
         "/venv/python", "-m", "astrobio.entrypoints.cli.main", "train", "climate", "--cubes", "c1,c2",
         "--mode", "scalar", "--accelerator", "gpu", "--devices", "2", "--max-epochs", "50",
         "--strategy", "ddp", "--json")
-    assert done.spec.workdir == "/runs/train-job-1" and done.spec.cpus == 16
+    assert done.spec.workdir == "/runs/train-job-1" and done.spec.cpus == 16 and done.spec.gpus == 2
     assert runner.specs[done.job_id] == done.spec and done.backend == "slurm"
     with pytest.raises(InvalidQuantity) as exc:
         use_case.execute(SubmitTrainingToBatchCommand(params=params, backend="pbs"))
     assert exc.value.field == "backend"
+    with pytest.raises(InvalidQuantity) as exc:
+        use_case.execute(SubmitTrainingToBatchCommand(params=params, gpus=-1))
+    assert exc.value.field == "gpus"
+
+
+def test_slurm_script_asks_for_gpus_per_node_only_when_gpus_are_wanted() -> None:
+    from astrobio.adapters.jobs._slurm_script import render_array, render_job
+    from astrobio.application.ports.job_runner import BatchJobSpec
+
+    cpu = BatchJobSpec(name="a", argv=("true",), workdir="/w/a")
+    gpu = replace(cpu, name="b", workdir="/w/b", gpus=4)
+    assert "--gpus-per-node" not in render_job(cpu)
+    assert "#SBATCH --gpus-per-node=4\n" in render_job(gpu)
+    assert "#SBATCH --gpus-per-node=4\n" in render_array([cpu, gpu])

@@ -23,7 +23,9 @@ def test_environment_overrides(tmp_path: Path) -> None:
         "ASTROBIO_DATA_DIR": str(tmp_path), "ASTROBIO_DATABASE_URL": "postgresql://u@h/db",
         "ASTROBIO_REDIS_URL": "redis://127.0.0.1:6379/3", "ASTROBIO_RANK_WEIGHTS": "hz=1,esi=0",
         "ASTROBIO_PORT": "9000", "ASTROBIO_GCM_RANKS": "2", "ASTROBIO_LOG_JSON": "0",
+        "ASTROBIO_JOB_TIMEOUT_S": "86400",
     })
+    assert s.job_timeout_s == 86400
     assert s.sqlalchemy_url == "postgresql://u@h/db" and s.redis_url == "redis://127.0.0.1:6379/3"
     assert s.rank_weights.hz == 1 and s.rank_weights.esi == 0 and s.rank_weights.detectability == 0.25
     assert s.port == 9000 and s.gcm_ranks == 2 and s.log_json is False
@@ -33,6 +35,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("env", "field"), [
     ({"ASTROBIO_PORT": "eighty"}, "ASTROBIO_PORT"),
     ({"ASTROBIO_GCM_RANKS": "0"}, "ASTROBIO_GCM_RANKS"),
+    ({"ASTROBIO_JOB_TIMEOUT_S": "-5"}, "ASTROBIO_JOB_TIMEOUT_S"),
     ({"ASTROBIO_HTTP_TIMEOUT_S": "soon"}, "ASTROBIO_HTTP_TIMEOUT_S"),
     ({"ASTROBIO_RANK_WEIGHTS": "hz=high"}, "ASTROBIO_RANK_WEIGHTS"),
     ({"ASTROBIO_RANK_WEIGHTS": "colour=1"}, "ASTROBIO_RANK_WEIGHTS"),

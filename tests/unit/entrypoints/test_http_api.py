@@ -520,3 +520,21 @@ def test_openapi_documents_every_endpoint_and_request_body(client: TestClient[Li
     assert "radius_earth" in schema["required"]
     assert "teff_k" in schema["properties"]["star"]["properties"]
     assert spec["paths"]["/jobs/ingest/catalog"]["post"]["requestBody"]["required"] is False
+
+
+def test_any_known_job_kind_is_queued_through_post_jobs(
+    client: TestClient[Litestar], catalogs: FakeCatalogs
+) -> None:
+    kinds = client.get("/jobs/kinds").json()
+    assert {"ingest_catalog", "train_climate", "climate_sweep"} <= set(kinds)
+    r = client.post("/jobs", json={"kind": "ingest_catalog", "params": {"source": "/data/snapshot.csv"}})
+    assert r.status_code == 202 and r.headers["location"] == f"/jobs/{r.json()['id']}"
+    assert _finished_job(client, r.json()["id"])["state"] == "succeeded"
+    assert catalogs.opened == ["/data/snapshot.csv"]
+
+
+def test_post_jobs_refuses_an_unknown_kind_and_a_body_without_kind(client: TestClient[Litestar]) -> None:
+    r = client.post("/jobs", json={"kind": "make_coffee"})
+    assert r.status_code == 422 and r.json()["field"] == "kind"
+    r = client.post("/jobs", json={"params": {}})
+    assert r.status_code in (400, 422) and "kind" in r.json()["detail"]

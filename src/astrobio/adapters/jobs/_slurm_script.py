@@ -78,6 +78,9 @@ def _header(
         extra += f"#SBATCH --partition={partition}\n"
     if array:
         extra += f"#SBATCH --array=0-{len(specs) - 1}\n"
+    gpus = max(s.gpus for s in specs)
+    if gpus > 0:
+        extra += f"#SBATCH --gpus-per-node={gpus}\n"
     return _HEADER.substitute(
         job_name=_UNSAFE_NAME.sub("_", specs[0].name) or "astrobio",
         output=_directive_path(output),

@@ -13,7 +13,8 @@ class BatchJobSpec:
     """One command to run as a batch job, with its resources.
 
     ``argv`` runs in ``workdir`` (created if missing); stdout and stderr go to
-    ``workdir/job.log``.
+    ``workdir/job.log``. ``gpus``: GPUs per node (SLURM ``--gpus-per-node``); the local runner
+    runs on this machine's devices and ignores it.
     """
 
     name: str
@@ -22,6 +23,7 @@ class BatchJobSpec:
     cpus: int = 1
     mem_mb: int = 2000
     time_limit_min: int = 60
+    gpus: int = 0
     env: dict[str, str] = field(default_factory=dict)
 
 

@@ -23,6 +23,7 @@ class SubmitTrainingToBatchCommand:
     cpus: int = 8
     mem_mb: int = 32000
     time_limit_min: int = 240
+    gpus: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,8 +69,10 @@ class SubmitTrainingToBatch:
         for name in ("cpus", "mem_mb", "time_limit_min"):
             if getattr(command, name) < 1:
                 raise InvalidQuantity(f"{name} must be >= 1", field=name)
+        if command.gpus < 0:
+            raise InvalidQuantity("gpus must be >= 0", field="gpus")
         name = f"train-{self._ids.new_id()}"
         spec = BatchJobSpec(name=f"astrobio-{name}", argv=training_argv(self._python, command.params),
                             workdir=self._workspace.workdir(name), cpus=command.cpus, mem_mb=command.mem_mb,
-                            time_limit_min=command.time_limit_min)
+                            time_limit_min=command.time_limit_min, gpus=command.gpus)
         return SubmittedTraining(backend=runner.name, job_id=runner.submit(spec), spec=spec)

@@ -259,6 +259,63 @@ def jobs_show(job_id: str, json: JsonOpt = False) -> None:
         table(f"job {out.id}", ["field", "value"], [[k, str(v)] for k, v in msgspec_to_dict(out).items()])
 
 
+@jobs_app.command("kinds")
+def jobs_kinds(json: JsonOpt = False) -> None:
+    """The job kinds the workers run."""
+    with cli_errors():
+        kinds = sorted(_container().job_kinds())
+        emit_json(kinds) if json else print("\n".join(kinds))
+
+
+@jobs_app.command("submit")
+def jobs_submit(
+    kind: str,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="KEY=VALUE (VALUE parsed as JSON when it can be, else a string)")] = None,
+    params_json: Annotated[str | None, typer.Option(help="all parameters as one JSON object")] = None,
+    wait: Annotated[bool, typer.Option(help="with arq: poll until the job finishes")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Queue a job of any kind (see `jobs kinds`); in-process without ASTROBIO_REDIS_URL."""
+    with cli_errors():
+        import json as _json
+
+        from astrobio.application.use_cases.jobs import SubmitJobCommand
+        from astrobio.entrypoints.schemas import JobRead
+
+        params: dict[str, object] = {}
+        if params_json is not None:
+            try:
+                loaded = _json.loads(params_json)
+            except ValueError as exc:
+                fail(f"--params-json: not JSON ({exc})", EXIT_INPUT)
+            if not isinstance(loaded, dict):
+                fail("--params-json: expected a JSON object", EXIT_INPUT)
+            params.update(loaded)
+        for item in param or []:
+            key, sep, raw = item.partition("=")
+            if not sep or not key:
+                fail(f"--param {item!r}: expected KEY=VALUE", EXIT_INPUT)
+            try:
+                params[key] = _json.loads(raw)
+            except ValueError:
+                params[key] = raw
+        c = _container()
+        job = c.submit_job().execute(SubmitJobCommand(kind=kind, params=params))
+        if not _settings().redis_url:
+            c.task_queue().drain()  # in-process: finish before the process exits
+            job = c.get_job().execute(job.id)
+        elif wait:
+            while job.state.value in ("queued", "running"):
+                time.sleep(1.0)
+                job = c.get_job().execute(job.id)
+        out = JobRead.from_domain(job)
+        emit_json(out) if json else print(f"job {out.id} ({out.kind}): {out.state}"
+                                          + (f" — {out.error}" if out.error else ""))
+        if out.state == "failed":
+            raise typer.Exit(1)
+
+
 @jobs_app.command("submit-ingest")
 def jobs_submit_ingest(source: str = "bundled", json: JsonOpt = False) -> None:
     """Queue a catalog ingestion on the job queue (arq when ASTROBIO_REDIS_URL is set)."""

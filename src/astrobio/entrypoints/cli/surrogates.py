@@ -51,6 +51,7 @@ def train_climate(
     cpus: Annotated[int, typer.Option(help="with --submit: CPUs per job")] = 8,
     mem_mb: Annotated[int, typer.Option(help="with --submit: memory per job, MB")] = 32000,
     time_limit_min: Annotated[int, typer.Option(help="with --submit: time limit, minutes")] = 240,
+    gpus: Annotated[int, typer.Option(help="with --submit: GPUs per node (SLURM --gpus-per-node)")] = 0,
     json: JsonOpt = False,
 ) -> None:
     """Train climate surrogates on stored cubes, register them, activate them (or --submit a batch job)."""
@@ -66,7 +67,8 @@ def train_climate(
         c = context.container()
         if submit is not None:
             done = c.submit_training_to_batch().execute(SubmitTrainingToBatchCommand(
-                params=params, backend=submit, cpus=cpus, mem_mb=mem_mb, time_limit_min=time_limit_min))
+                params=params, backend=submit, cpus=cpus, mem_mb=mem_mb, time_limit_min=time_limit_min,
+                gpus=gpus))
             out = {"backend": done.backend, "job_id": done.job_id, "workdir": done.spec.workdir,
                    "argv": list(done.spec.argv)}
             emit_json(out) if json else print(f"submitted {done.backend} job {done.job_id}; "

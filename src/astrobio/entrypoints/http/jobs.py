@@ -1,4 +1,4 @@
-"""Background jobs: POST /jobs/ingest/catalog (202) and GET /jobs/{job_id}."""
+"""Background jobs: POST /jobs (any kind), POST /jobs/ingest/catalog, GET /jobs/kinds, GET /jobs/{id}."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from astrobio.bootstrap.container import INGEST_CATALOG_JOB
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
-from astrobio.entrypoints.schemas import IngestCatalogBody, JobRead, Problem
+from astrobio.entrypoints.schemas import IngestCatalogBody, JobRead, Problem, SubmitJobBody
 
 _INGEST_DOC = (
     "Queue an ingestion of a catalog snapshot (`source`: `bundled`, `archive` or a file path "
@@ -36,6 +36,25 @@ async def submit_ingest_catalog(request: Request[Any, Any, Any]) -> Response[Job
     return Response(JobRead.from_domain(job), status_code=202, headers={"Location": f"/jobs/{job.id}"})
 
 
+@post(
+    "/jobs", status_code=202, tags=["jobs"], summary="Queue a background job of any known kind",
+    description="Queue a job (`kind` from `GET /jobs/kinds`, `params` as that kind documents); poll "
+                "`GET /jobs/{id}` (the `Location` header).\n\n" + (inspect.getdoc(SubmitJob) or ""),
+    operation_class=json_body(SubmitJobBody),
+    responses={**BAD_BODY, 503: ResponseSpec(Problem, description="the job queue is unreachable")},
+)
+async def submit_job(request: Request[Any, Any, Any]) -> Response[JobRead]:
+    body = decode_body(await request.body(), SubmitJobBody)
+    command = SubmitJobCommand(kind=body.kind, params=dict(body.params))
+    job = await in_thread(services(request).container.submit_job().execute, command)
+    return Response(JobRead.from_domain(job), status_code=202, headers={"Location": f"/jobs/{job.id}"})
+
+
+@get("/jobs/kinds", tags=["jobs"], summary="The job kinds the workers run")
+async def job_kinds(request: Request[Any, Any, Any]) -> list[str]:
+    return sorted(services(request).container.job_kinds())
+
+
 @get(
     "/jobs/{job_id:str}", tags=["jobs"], summary="A job's state and result",
     description=inspect.getdoc(GetJob),
@@ -46,4 +65,4 @@ async def get_job(request: Request[Any, Any, Any], job_id: Annotated[str, PathPa
     return JobRead.from_domain(job)
 
 
-ROUTES = [submit_ingest_catalog, get_job]
+ROUTES = [submit_job, submit_ingest_catalog, job_kinds, get_job]
