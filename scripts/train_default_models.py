@@ -2,6 +2,7 @@
 
     OMP_NUM_THREADS=2 .venv/bin/python scripts/train_default_models.py            # writes data/models
     OMP_NUM_THREADS=2 .venv/bin/python scripts/train_default_models.py --out /tmp/models --threads 2
+    .venv/bin/python scripts/train_default_models.py --recalibrate    # sigma factors for shipped models
 
 What it does: ingests the 15 bundled ExoPlaSim runs (``data/gcm``) into a temporary Zarr root with
 ``ZarrCubeStore``, trains the scalar and the datacube surrogate with the fixed configurations below
@@ -70,12 +71,67 @@ def code_version() -> str:
     return f"astrobio-0.1.0+{rev}"
 
 
+def recalibrate(out: Path) -> int:
+    """Add validation-run sigma factors (``evaluation.sigma_scale``) to the active models in ``out``.
+
+    The weights are untouched; the new checkpoint (new SHA-256 id) replaces the old one in the
+    registry, its card carries the re-evaluated held-out metrics, and TRAINING.json is updated.
+    """
+    from dataclasses import replace
+
+    from astrobio.adapters.ml import checkpoint as ckpt
+    from astrobio.adapters.ml.data.cube_datamodule import TimeMeans, split_by_simulation
+    from astrobio.adapters.ml.evaluation import evaluate, sigma_scale
+    from astrobio.adapters.ml.registry import FileSurrogateRegistry
+    from astrobio.application.ports.surrogate import TrainedModel
+    from astrobio.domain.surrogate import SurrogateMode
+
+    registry = FileSurrogateRegistry(out)
+    record = json.loads((out / "TRAINING.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="astrobio-recal-") as tmp:
+        store, cubes = ingest_bundled(os.path.join(tmp, "zarr"))
+        for mode in SurrogateMode:
+            card = registry.active(mode)
+            if card is None:
+                continue
+            payload = ckpt.load(registry.path(card.id))
+            cfg = payload["config"]
+            extra = cfg.get("extra", {})
+            splits = [split_by_simulation(cubes, seed=cfg["seed"], holdout_fraction=cfg["holdout_fraction"],  # type: ignore[arg-type]
+                                          val_fraction=float(extra.get("val_fraction", 0.15)), member=k,
+                                          holdout=extra.get("holdout_cubes"))
+                      for k in range(len(payload["members"]))]
+            data = TimeMeans(store, cubes, mode)  # type: ignore[arg-type]
+            payload["sigma_scale"] = sigma_scale(payload, data, [sp.val for sp in splits])
+            metrics = evaluate(payload, data, splits[0].test)
+            path = Path(tmp) / f"{mode.value}.pt"
+            ckpt.save(payload, path)
+            new = registry.register(TrainedModel(checkpoint_path=str(path), card=replace(
+                card, id=ckpt.sha256_file(path), metrics=metrics)), activate=True)
+            for suffix in (".pt", ".json"):
+                (out / f"{card.id}{suffix}").unlink(missing_ok=True)
+            entry = record["models"][mode.value]
+            entry |= {"id": new.id, "metrics": metrics, "bytes": registry.path(new.id).stat().st_size,
+                      "sigma_scale": payload["sigma_scale"]}
+            print(f"{mode.value}: {card.id[:12]} -> {new.id[:12]}; sigma factors {payload['sigma_scale']}")
+            for key in sorted(k for k in metrics if "spread_skill" in k):
+                print(f"  {key} = {metrics[key]:.3f}")
+        store.close()  # type: ignore[attr-defined]
+    record["registry_bytes"] = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
+    (out / "TRAINING.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "data" / "models"))
     parser.add_argument("--threads", type=int, default=2, help="torch threads (2 gives the shipped bytes)")
     parser.add_argument("--modes", default="scalar,datacube")
+    parser.add_argument("--recalibrate", action="store_true",
+                        help="only add sigma factors to the active models at --out (no training)")
     args = parser.parse_args(argv)
+    if args.recalibrate:
+        return recalibrate(Path(args.out))
 
     import logging
     import warnings

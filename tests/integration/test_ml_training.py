@@ -135,3 +135,15 @@ def test_shipped_scalar_model_predicts_a_plausible_earth(shipped: FileSurrogateR
     assert 230.0 < ts < 320.0 and sigma > 0.0 and earth.units["ts_k"] == "K"
     assert earth.out_of_range == () and far.out_of_range == ("radius_earth",)
     assert os.path.getsize(shipped.path(earth.model_id)) < 10_000_000
+
+
+def test_shipped_sigma_recalibration_moves_held_out_spread_skill_towards_one(
+        shipped: FileSurrogateRegistry) -> None:
+    # The factors come from validation runs only; the held-out test runs judge them.
+    datacube = shipped.active(SurrogateMode.DATACUBE)
+    scalar = shipped.active(SurrogateMode.SCALAR)
+    assert datacube is not None and scalar is not None
+    for card, names in ((datacube, ("ts", "ta")), (scalar, ("ts_k",))):
+        for name in names:
+            calibrated, raw = card.metrics[f"{name}_spread_skill"], card.metrics[f"{name}_spread_skill_raw"]
+            assert abs(np.log(calibrated)) < abs(np.log(raw)), (name, calibrated, raw)

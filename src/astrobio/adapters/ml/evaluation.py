@@ -9,6 +9,12 @@ Definitions (pooled over the held-out runs and all grid points, weights w = cos(
 - ACC = sum w a b / sqrt(sum w a^2 sum w b^2), a = pred - clim, b = truth - clim, clim the training
   mean field (the uncentred anomaly correlation; undefined for the train-mean prediction itself);
 - spread-skill = sqrt(sum w sigma^2 / sum w) / RMSE (1 is calibrated, < 1 overconfident).
+
+Sigma recalibration (:func:`sigma_scale`): a deep ensemble trained on a dozen runs is
+over-confident (its members agree more with each other than with an unseen run). One factor per
+output variable, s = sqrt(pooled member MSE on the members' own validation runs / pooled ensemble
+variance there), multiplies sigma at inference (variance scaling, Kuleshov et al. 2018; Levi et
+al. 2022). It uses validation runs only; the held-out test runs then show whether it worked.
 """
 
 from __future__ import annotations
@@ -110,6 +116,54 @@ def scalar_scores(mean: np.ndarray, sigma: np.ndarray | None, truth: np.ndarray)
     return out
 
 
+#: bounds of the recalibration factor (a wild factor from two validation runs would be noise)
+SCALE_BOUNDS = (0.5, 20.0)
+
+
+def sigma_scale(payload: dict[str, Any], data: TimeMeans,
+                val_runs: Sequence[Sequence[int]]) -> dict[str, list[float]]:
+    """Per-variable sigma factors from the members' validation runs (``val_runs[k]``: member k's).
+
+    Returns ``{"scalar": [7]}`` or ``{"3d": [5], "2d": [1]}`` (order of the checkpoint's outputs).
+    """
+    payload = {k: v for k, v in payload.items() if k != "sigma_scale"}  # factors of the raw ensemble
+    full = Ensemble(payload)
+    err: list[Any] = []
+    var: list[Any] = []
+    for k, runs in enumerate(val_runs):
+        idx = list(runs)
+        if not idx:
+            continue
+        member = Ensemble({**payload, "members": [payload["members"][k]]})
+        params = data.params[idx]
+        if payload["mode"] == "scalar":
+            mean_k, _ = member.scalars(params)
+            _, sig = full.scalars(params)
+            err.append((mean_k - data.fields[idx]) ** 2)
+            var.append(sig ** 2)
+        else:
+            fk, ff = member.fields(params), full.fields(params)
+            err.append(((fk["raw3d"] - data.fields[idx]) ** 2, (fk["mean2d"] - data.ts_field[idx]) ** 2))
+            var.append((ff["sigma3d"] ** 2, ff["sigma2d"] ** 2))
+    lo, hi = SCALE_BOUNDS
+    if not err:
+        return {}
+    if payload["mode"] == "scalar":
+        mse, sig2 = np.concatenate(err).mean(axis=0), np.concatenate(var).mean(axis=0)
+        return {"scalar": np.clip(np.sqrt(mse / np.maximum(sig2, 1e-30)), lo, hi).tolist()}
+    lat_w = area_weights(data.grid.lat_deg)
+    w = lat_w[:, None]
+    out: dict[str, list[float]] = {}
+    for key, j in (("3d", 0), ("2d", 1)):
+        e = np.concatenate([x[j] for x in err])  # (N, V, [lev,] lat, lon)
+        v = np.concatenate([x[j] for x in var])
+        axes = tuple(a for a in range(e.ndim) if a != 1)
+        mse = (e * w).sum(axis=axes) / (np.broadcast_to(w, e.shape).sum(axis=axes))
+        sig2 = (v * w).sum(axis=axes) / (np.broadcast_to(w, v.shape).sum(axis=axes))
+        out[key] = np.clip(np.sqrt(mse / np.maximum(sig2, 1e-30)), lo, hi).tolist()
+    return out
+
+
 def evaluate(payload: dict[str, Any], data: TimeMeans, test: Sequence[int],
              train: Sequence[int] | None = None) -> dict[str, float]:
     """Held-out scores of a checkpoint ``payload`` on the runs ``test`` (train mean from ``train``)."""
@@ -118,5 +172,21 @@ def evaluate(payload: dict[str, Any], data: TimeMeans, test: Sequence[int],
     params = data.params[list(test)]
     if payload["mode"] == "scalar":
         mean, sigma = ens.scalars(params)
-        return scalar_scores(mean, sigma, data.fields[list(test)])
-    return datacube_scores(ens.fields(params), data, test, train, kappa=float(payload["kappa"]))
+        out = scalar_scores(mean, sigma, data.fields[list(test)])
+    else:
+        out = datacube_scores(ens.fields(params), data, test, train, kappa=float(payload["kappa"]))
+    # The spread-skill ratio before recalibration, for the record.
+    for name, factor in _scale_by_output(payload).items():
+        key = f"{name}_spread_skill"
+        if key in out and factor > 0:
+            out[f"{key}_raw"] = out[key] / factor
+    return out
+
+
+def _scale_by_output(payload: dict[str, Any]) -> dict[str, float]:
+    """Output name (as in the metric keys) -> its sigma factor (empty without recalibration)."""
+    scale = payload.get("sigma_scale") or {}
+    if payload["mode"] == "scalar":
+        return dict(zip(ckpt.SCALAR_OUTPUTS, scale.get("scalar", []), strict=False))
+    return dict(zip((*ckpt.FIELDS_3D, *ckpt.FIELDS_2D), [*scale.get("3d", []), *scale.get("2d", [])],
+                    strict=False))

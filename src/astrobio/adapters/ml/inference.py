@@ -3,8 +3,9 @@
 The checkpoint (see :mod:`astrobio.adapters.ml.checkpoint`) is read with
 ``torch.load(weights_only=True)``. Predictions are the mean over the deep-ensemble members (and MC
 dropout samples, if asked for) in physical units; sigma is the spread (plus, for the scalar model,
-each member's predicted aleatoric variance). Datacube means are clipped to the physical range
-(hus >= 0, 0 <= cl <= 1); sigma is not.
+each member's predicted aleatoric variance), times the checkpoint's per-variable recalibration
+factor ``sigma_scale`` when it has one (:func:`astrobio.adapters.ml.evaluation.sigma_scale`).
+Datacube means are clipped to the physical range (hus >= 0, 0 <= cl <= 1); sigma is not.
 
 CPU speed: fp32 uses oneDNN convolutions (``PeriodicConv3d`` backend ``"auto"``); ``precision="bf16"``
 runs under bf16 autocast (faster on CPUs with AVX512-BF16/AMX, at a small error, measured by
@@ -67,6 +68,9 @@ class Ensemble:
         self.norms = [member["norm"] for member in payload["members"]]
         self.precision: Precision = precision
         self.passes = max(1, mc_samples)
+        # Per-variable sigma factors from validation runs (evaluation.sigma_scale); 1 when absent.
+        scale = payload.get("sigma_scale") or {}
+        self._scale = {k: torch.as_tensor(v, dtype=torch.float32) for k, v in scale.items()}
 
     @contextlib.contextmanager
     def _context(self) -> Iterator[None]:
@@ -92,6 +96,10 @@ class Ensemble:
                     outs2.append(y2.float() * s2 + m2)
         m3, s3 = ensemble_moments(torch.stack(outs3))
         m2, s2 = ensemble_moments(torch.stack(outs2))
+        if "3d" in self._scale:
+            s3 = s3 * self._scale["3d"][None, :, None, None, None]
+        if "2d" in self._scale:
+            s2 = s2 * self._scale["2d"][None, :, None, None]
         raw = m3.numpy()
         mean3 = raw.copy()
         hus, cl = ckpt.FIELDS_3D.index("hus"), ckpt.FIELDS_3D.index("cl")
@@ -111,6 +119,8 @@ class Ensemble:
                     means.append(mu.float() * norm["y_std"] + norm["y_mean"])
                     variances.append(log_var.float().exp() * norm["y_std"].square())
         mean, sigma = ensemble_moments(torch.stack(means), torch.stack(variances))
+        if "scalar" in self._scale:
+            sigma = sigma * self._scale["scalar"][None, :]
         return mean.numpy(), sigma.numpy()
 
 

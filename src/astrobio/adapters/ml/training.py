@@ -16,8 +16,9 @@ faster than fp32 here), ``"16-mixed"`` or ``"bf16-mixed"`` on GPUs, ``"32"`` for
 (0.1), ``patience`` (early stopping, 40 epochs), ``val_fraction`` (0.15), ``weight_decay``,
 ``gradient_clip_val`` (1.0), ``physics`` (term -> weight, default all 1), ``fast_dev_run`` (bool),
 ``collocation`` (2: unlabeled parameter vectors per step for the datacube physics terms),
-``min_epochs`` (0), ``restore`` (``"best"`` val epoch or ``"last"``), ``holdout_cubes`` (cube ids to
-hold out instead of the seeded draw: k-fold cross-validation), ``deterministic``.
+``recalibrate`` (True: per-variable sigma factors from the validation runs), ``min_epochs`` (0),
+``restore`` (``"best"`` val epoch or ``"last"``), ``holdout_cubes`` (cube ids to hold out instead
+of the seeded draw: k-fold cross-validation), ``deterministic``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
 
 from astrobio.adapters.ml import checkpoint as ckpt
 from astrobio.adapters.ml.data.cube_datamodule import ClimateDataModule, TimeMeans, split_by_simulation
-from astrobio.adapters.ml.evaluation import evaluate, supersat_kappa
+from astrobio.adapters.ml.evaluation import evaluate, sigma_scale, supersat_kappa
 from astrobio.adapters.ml.systems.climate import DATACUBE_TERMS, SCALAR_TERMS, DatacubeSystem, ScalarSystem
 from astrobio.application.ports.cube_store import CubeStore
 from astrobio.application.ports.surrogate import SurrogateTrainer, TrainedModel, TrainingConfig
@@ -113,6 +114,8 @@ class LightningSurrogateTrainer(SurrogateTrainer):
                             "holdout_cubes": [cubes[i].id for i in test_idx]}
         path = self._work / f"{config.mode.value}-surrogate.pt"
         if trainer.is_global_zero:
+            if extra.get("recalibrate", True) and not extra.get("fast_dev_run"):
+                payload["sigma_scale"] = sigma_scale(payload, data, [s.val for s in splits])
             payload["metrics"] = evaluate(payload, data, test_idx) if test_idx else {}
             ckpt.save(payload, path)
         trainer.strategy.barrier()
