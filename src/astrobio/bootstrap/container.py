@@ -57,6 +57,7 @@ from astrobio.bootstrap.governance_container import GovernanceContainer
 from astrobio.bootstrap.jwst_container import JwstContainer
 from astrobio.bootstrap.metabolism_container import MetabolismContainer
 from astrobio.bootstrap.pathways_container import PathwaysContainer
+from astrobio.bootstrap.pipeline_container import PipelineContainer
 from astrobio.bootstrap.settings import Settings
 from astrobio.bootstrap.spectra_container import SpectraContainer
 from astrobio.domain.catalog import IngestReport
@@ -286,11 +287,14 @@ class Container(containers.DeclarativeContainer):
                                      engine=engine)
     jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    pipeline = providers.Container(PipelineContainer, settings=settings, uow_factory=uow_factory,
+                                   engine=engine)
 
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,
                                        pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers,
-                                       governance.job_handlers, jwst.job_handlers, genomes.job_handlers)
+                                       governance.job_handlers, jwst.job_handlers, genomes.job_handlers,
+                                       pipeline.job_handlers)
     job_kinds = providers.Singleton(_job_kinds, job_handlers)
     run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
     task_queue = providers.Singleton(_queue, settings, run_job)

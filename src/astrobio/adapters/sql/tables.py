@@ -180,5 +180,6 @@ from astrobio.adapters.sql import (  # noqa: E402, F401
     jwst_tables,
     metabolism_tables,
     pathways_tables,
+    pipeline_tables,
     spectra_tables,
 )

@@ -13,7 +13,16 @@ from typing import Annotated
 
 import typer
 
-from astrobio.entrypoints.cli import context, genomes, governance, jwst, metabolism, pathways, spectra
+from astrobio.entrypoints.cli import (
+    context,
+    genomes,
+    governance,
+    jwst,
+    metabolism,
+    pathways,
+    pipeline,
+    spectra,
+)
 from astrobio.entrypoints.cli.climate import climate_app
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
 from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
@@ -32,7 +41,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(climate_app, name="climate")
 app.add_typer(train_app, name="train")
 app.add_typer(surrogates_app, name="surrogates")
-for _feature in (pathways, metabolism, spectra, governance, jwst, genomes):
+for _feature in (pathways, metabolism, spectra, governance, jwst, genomes, pipeline):
     _feature.register(app, ingest_app, train_app)
 
 

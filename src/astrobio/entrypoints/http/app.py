@@ -20,6 +20,7 @@ from astrobio.entrypoints.http import (
     jwst,
     metabolism,
     pathways,
+    pipeline,
     planets,
     predict,
     rank,
@@ -52,7 +53,7 @@ def create_app(container: Container | None = None) -> Litestar:
         route_handlers=[
             *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
             *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES,
-            *jwst.ROUTES, *genomes.ROUTES,
+            *jwst.ROUTES, *genomes.ROUTES, *pipeline.ROUTES,
         ],
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],
