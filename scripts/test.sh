@@ -11,8 +11,10 @@ scripts/services.sh
 scripts/slurm/start.sh
 export SLURM_CONF="${ASTROBIO_SLURM_DIR:-/var/lib/astrobio-slurm}/slurm.conf"
 scripts/install_exoplasim.sh
+# The pipeline report is rendered in a real headless browser (Debian chromium).
+scripts/install_chromium.sh
 export OMP_NUM_THREADS=1 ASTROBIO_REQUIRE_SERVICES=1
-echo "[test] ruff";          .venv/bin/ruff check src tests benchmarks
+echo "[test] ruff";          .venv/bin/ruff check src tests benchmarks scripts
 echo "[test] import-linter"; .venv/bin/lint-imports
 echo "[test] mypy";          .venv/bin/mypy
 echo "[test] pytest";        .venv/bin/pytest "$@"

@@ -39,6 +39,10 @@ from astrobio.application.use_cases.climate_sweeps import (
     PlanSweep,
     PollSweep,
 )
+from astrobio.application.use_cases.governed_ingestion import (
+    GovernedIngestCatalog,
+    GovernedIngestClimateOutput,
+)
 from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
 from astrobio.application.use_cases.jobs import GetJob, JobHandler, RunJob, SubmitJob
 from astrobio.application.use_cases.planet_climate import SurrogateTargetClimate
@@ -241,7 +245,12 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidGenerator)
 
-    ingest_catalog = providers.Factory(IngestCatalog, uow_factory, catalogs, colours)
+    # Catalog ingestion goes through the quality gate and is recorded as a dataset version.
+    governance = providers.Container(GovernanceContainer, settings=settings, uow_factory=uow_factory,
+                                     engine=engine)
+    ingest_catalog = providers.Factory(GovernedIngestCatalog, uow_factory, catalogs, colours,
+                                       governance.catalog_validator, governance.record_ingestion,
+                                       governance.repository)
     assess_planet = providers.Factory(AssessPlanet, colours)
     # Climate surrogates. The registry is resolved lazily (.provider): ranking without a climate
     # weight never touches it.
@@ -257,7 +266,9 @@ class Container(containers.DeclarativeContainer):
     job_runners = providers.Singleton(_runners, settings)
     workspace = providers.Singleton(_workspace, settings.provided.runs_dir)
     cube_store = providers.Singleton(_cube_store, settings)
-    ingest_climate_output = providers.Factory(IngestClimateOutput, uow_factory, cube_store, clock, ids)
+    ingest_climate_output = providers.Factory(
+        GovernedIngestClimateOutput, uow_factory, cube_store, clock, ids, governance.cube_inspector,
+        governance.record_ingestion, governance.repository)
     list_cubes = providers.Factory(ListCubes, uow_factory)
     get_cube = providers.Factory(GetCube, uow_factory)
     export_cube_slice = providers.Factory(ExportCubeSlice, uow_factory, cube_store)
@@ -283,8 +294,6 @@ class Container(containers.DeclarativeContainer):
     metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
                                      engine=engine)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
-    governance = providers.Container(GovernanceContainer, settings=settings, uow_factory=uow_factory,
-                                     engine=engine)
     jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     pipeline = providers.Container(PipelineContainer, settings=settings, uow_factory=uow_factory,

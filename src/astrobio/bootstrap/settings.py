@@ -25,6 +25,13 @@ ASTROBIO_GCM_RANKS              MPI ranks per ExoPlaSim run (1 or 2 prebuilt)   
 ASTROBIO_LOCAL_MAX_PARALLEL     concurrent runs of the local job runner          ``1``
 ASTROBIO_MAX_RUN_ATTEMPTS       submissions of a failed (not crashed) run        ``2``
 ASTROBIO_MODELS_DIR             surrogate registry (checkpoints + model cards)   ``<bundled data dir>/models``
+ASTROBIO_KEGG_URL               KEGG REST base URL (``--source rest``)           ``https://rest.kegg.jp``
+ASTROBIO_AUTH                   ``on``: API keys required (mutations, non-public) ``off`` (local admin)
+ASTROBIO_MASTER_KEY             base64 32-byte master key (envelope encryption)  unset: the key file
+ASTROBIO_MASTER_KEY_FILE        master key file (created 0600 on first use)      ``<data dir>/master.key``
+ASTROBIO_PHOENIX_DIR            local PHOENIX-ACES grid for stellar spectra      unset: templates, blackbody
+ASTROBIO_NCBI_URL               NCBI genomes file server                         ``https://ftp.ncbi.nlm.nih.gov``
+ASTROBIO_NCBI_API_KEY           NCBI API key (10 instead of 3 requests/s)        unset
 ==============================  ===============================================  ==========================
 """
 
@@ -85,8 +92,24 @@ class Settings:
     local_max_parallel: int = 1
     max_run_attempts: int = 2
     models_dir_path: Path | None = None
+    kegg_url: str = "https://rest.kegg.jp"
+    auth: bool = False
+    master_key_b64: str | None = field(default=None, repr=False)  # a secret: never in a repr
+    master_key_file_path: Path | None = None
+    phoenix_dir: Path | None = None
+    ncbi_url: str = "https://ftp.ncbi.nlm.nih.gov"
+    ncbi_api_key: str | None = None
     #: A worker cancels a job running longer than this (training and sweeps take hours).
     job_timeout_s: int = 6 * 3600
+
+    @property
+    def master_key_file(self) -> Path:
+        return self.master_key_file_path or (self.data_dir / "master.key").resolve()
+
+    @property
+    def governance_dir(self) -> Path:
+        """Stored dataset-version content (encrypted at RESTRICTED and above)."""
+        return (self.data_dir / "datasets").resolve()
 
     @property
     def cube_root(self) -> str:
@@ -117,6 +140,16 @@ class Settings:
     @property
     def colours_path(self) -> Path:
         return self.bundled_data_dir / "stellar_colors" / "EEM_dwarf_UBVIJHK_colors_Teff.txt"
+
+    @property
+    def kegg_dir(self) -> Path:
+        """The bundled KEGG snapshot (KGML maps + flat tables)."""
+        return self.bundled_data_dir / "kegg"
+
+    @property
+    def gvae_dir(self) -> Path:
+        """The active graph VAE (``model.pt`` + ``card.json``)."""
+        return self.models_dir / "gvae"
 
     @property
     def cache_dir(self) -> Path:
@@ -175,8 +208,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kw["slurm_partition"] = v
     if (v := get("MODELS_DIR")) is not None:
         kw["models_dir_path"] = Path(v).resolve()
+    if (v := get("AUTH")) is not None:
+        if v.lower() not in {"on", "off", "1", "0", "true", "false"}:
+            raise InvalidQuantity(f"ASTROBIO_AUTH must be on or off, got {v!r}", field="ASTROBIO_AUTH")
+        kw["auth"] = v.lower() in {"on", "1", "true"}
+    if (v := get("MASTER_KEY")) is not None:
+        kw["master_key_b64"] = v
+    if (v := get("MASTER_KEY_FILE")) is not None:
+        kw["master_key_file_path"] = Path(v).resolve()
+    if (v := get("PHOENIX_DIR")) is not None:
+        kw["phoenix_dir"] = Path(v).resolve()
+    if (v := get("KEGG_URL")) is not None:
+        kw["kegg_url"] = v
     if (v := get("DASK_SCHEDULER")) is not None:
         kw["dask_scheduler"] = v
+    if (v := get("NCBI_URL")) is not None:
+        kw["ncbi_url"] = v
+    if (v := get("NCBI_API_KEY")) is not None:
+        kw["ncbi_api_key"] = v
     for name, key in (("GCM_RANKS", "gcm_ranks"), ("LOCAL_MAX_PARALLEL", "local_max_parallel"),
                       ("MAX_RUN_ATTEMPTS", "max_run_attempts"), ("JOB_TIMEOUT_S", "job_timeout_s")):
         if (v := get(name)) is not None:

@@ -208,6 +208,8 @@ class RankBody(msgspec.Struct, forbid_unknown_fields=True):
     max_distance_pc: Positive | None = None
     planet_classes: list[PlanetClassName] | None = None
     weights: WeightsBody | None = None
+    #: ``biosignature``: order by the latest completed pipeline run's biosignature potential.
+    by: Literal["score", "biosignature"] = "score"
 
     def to_filter(self) -> RankingFilter:
         return RankingFilter(

@@ -1,9 +1,240 @@
-"""CLI commands for JWST spectrum denoiser, neural posterior retrieval, planet-class classifier."""
+"""CLI: ``astrobio jwst denoise|retrieve FILE``, ``astrobio jwst classify``,
+``astrobio jwst dataset``, ``astrobio train denoiser|retrieval|multiclass``."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from astrobio.entrypoints.cli import context
+from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+
+jwst_app = typer.Typer(
+    help="JWST spectra: denoise, retrieve atmospheres, classify planets.", no_args_is_help=True
+)
+
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="fits | csv | json (default: from the suffix)")
+]
+_SUFFIX = {".fits": "fits", ".fit": "fits", ".csv": "csv", ".json": "json"}
+
+
+def _read(path: Path, fmt_: str | None) -> tuple[bytes, str]:
+    if not path.is_file():
+        fail(f"{path}: no such file", EXIT_INPUT)
+    data = path.read_bytes()
+    kind = fmt_ or _SUFFIX.get(path.suffix.lower())
+    if kind is None:
+        from astrobio.entrypoints.jwst_schemas import format_of
+
+        kind = format_of("", data)
+    return data, kind
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@jwst_app.command("denoise")
+def denoise(
+    file: Annotated[Path, typer.Argument(help="x1d FITS, CSV or JSON spectrum")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output file (same format)")],
+    format: FormatOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Denoise a spectrum; write the clean estimate with its per-bin sigma to OUT."""
+    with cli_errors():
+        from astrobio.application.use_cases.jwst import DenoiseSpectrumCommand
+
+        data, kind = _read(file, format)
+        spectrum, encoded = (
+            context.container().jwst.denoise_spectrum().execute(DenoiseSpectrumCommand(data=data, fmt=kind))
+        )
+        _write_atomic(out, encoded)
+        summary = {
+            "out": str(out),
+            "format": kind,
+            "bins": int(spectrum.wavelength_um.size),
+            "model_id": spectrum.meta.get("MODEL", ""),
+        }
+        if json:
+            emit_json(summary)
+        else:
+            typer.echo(f"wrote {out} ({summary['bins']} bins, model {summary['model_id']})")
+
+
+@jwst_app.command("retrieve")
+def retrieve(
+    file: Annotated[Path, typer.Argument(help="x1d FITS, CSV or JSON spectrum")],
+    format: FormatOpt = None,
+    n_samples: Annotated[int, typer.Option(help="posterior samples")] = 2000,
+    seed: int = 0,
+    fallback: Annotated[bool, typer.Option(help="nested sampling for flagged inputs")] = True,
+    samples_out: Annotated[Path | None, typer.Option("--samples-out", help="write samples as .npy")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Posterior of temperature, abundances, cloud top and reference radius (NPE, nested fallback)."""
+    with cli_errors():
+        from astrobio.application.use_cases.jwst import RetrieveAtmosphereCommand
+        from astrobio.bootstrap.jwst_container import posterior_to_dict
+
+        data, kind = _read(file, format)
+        posterior = (
+            context.container()
+            .jwst.retrieve_atmosphere()
+            .execute(
+                RetrieveAtmosphereCommand(
+                    data=data, fmt=kind, n_samples=n_samples, seed=seed, fallback=fallback
+                )
+            )
+        )
+        if samples_out is not None:
+            import io
+
+            import numpy as np
+
+            buf = io.BytesIO()
+            np.save(buf, posterior.samples)
+            _write_atomic(samples_out, buf.getvalue())
+        out = posterior_to_dict(posterior)
+        if json:
+            emit_json(out)
+            return
+        rows = [
+            [
+                s["name"],
+                fmt(s["median"]),
+                f"{fmt(s['ci68'][0])} – {fmt(s['ci68'][1])}",
+                f"{fmt(s['ci95'][0])} – {fmt(s['ci95'][1])}",
+            ]
+            for s in out["summary"]
+        ]
+        d = out["diagnostics"]
+        table(
+            f"retrieval ({out['method']}, {out['wall_time_s']:.2f} s)",
+            ["parameter", "median", "68 %", "95 %"],
+            rows,
+            caption=f"IS efficiency {fmt(d['importance_efficiency'])}; flagged: {d['flagged']}; "
+            + "; ".join(d["notes"]),
+        )
+
+
+@jwst_app.command("classify")
+def classify(
+    radius_earth: Annotated[float, typer.Option(help="planet radius, R_earth")],
+    insolation_earth: Annotated[float, typer.Option(help="insolation, S_earth")],
+    star_teff_k: Annotated[float, typer.Option(help="host Teff, K")],
+    star_radius_sun: Annotated[float, typer.Option(help="host radius, R_sun")],
+    star_mass_sun: Annotated[float, typer.Option(help="host mass, M_sun")],
+    mass_earth: Annotated[float | None, typer.Option(help="planet mass, M_earth (optional)")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Probabilities of rocky / sub-Neptune / gas giant / brown dwarf."""
+    with cli_errors():
+        from astrobio.application.use_cases.jwst import ClassifyPlanetsCommand
+        from astrobio.domain.jwst_classifier import ClassifierInput
+
+        inp = ClassifierInput(
+            radius_earth=radius_earth,
+            insolation_earth=insolation_earth,
+            star_teff_k=star_teff_k,
+            star_radius_sun=star_radius_sun,
+            star_mass_sun=star_mass_sun,
+            mass_earth=mass_earth,
+        )
+        (probs,) = context.container().jwst.classify_planets().execute(ClassifyPlanetsCommand(planets=[inp]))
+        out = {
+            "most_likely": probs.most_likely.value,
+            "model_id": probs.model_id,
+            "probabilities": {c.value: p for c, p in probs.probabilities.items()},
+        }
+        if json:
+            emit_json(out)
+        else:
+            table(
+                f"planet class ({probs.model_id})",
+                ["class", "probability"],
+                [[k, fmt(v)] for k, v in out["probabilities"].items()],
+                caption=f"most likely: {out['most_likely']}",
+            )
+
+
+@jwst_app.command("dataset")
+def make_dataset(
+    n_spectra: Annotated[int, typer.Option(help="spectra in the training set")] = 20000,
+    chunk_size: Annotated[int, typer.Option(help="spectra per chunk (one job / SLURM task each)")] = 5000,
+    seed: int = 0,
+    json: JsonOpt = False,
+) -> None:
+    """Generate a versioned training set (forward model + noise over the priors) in chunks."""
+    with cli_errors():
+        handler = context.container().jwst.job_handlers()["jwst_training_set"]
+        out = handler({"n_spectra": n_spectra, "chunk_size": chunk_size, "seed": seed})
+        if json:
+            emit_json(out)
+        else:
+            typer.echo(f"dataset {out['version']} at {out['path']} ({out['total_bytes']} bytes)")
+
+
+def _train(model: str, options: dict[str, Any], json: bool) -> None:
+    with cli_errors():
+        from astrobio.application.use_cases.jwst import TrainJwstModelCommand
+
+        card = (
+            context.container()
+            .jwst.train_model()
+            .execute(TrainJwstModelCommand(model=model, options=options))
+        )
+        if json:
+            emit_json(card)
+        else:
+            typer.echo(f"trained {card.get('model_id')} in {card.get('training_time_s')} s")
 
 
 def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None:
     """Add this feature's commands to the root app and to the ``ingest`` / ``train`` groups."""
+    root.add_typer(jwst_app, name="jwst")
+
+    @train.command("denoiser")
+    def train_denoiser(
+        n_spectra: Annotated[int, typer.Option(help="training spectra")] = 40000,
+        epochs: int = 25,
+        mode: Annotated[str, typer.Option(help="supervised | noise2noise")] = "supervised",
+        seed: int = 0,
+        json: JsonOpt = False,
+    ) -> None:
+        """Train the spectrum denoiser (writes <models dir>/jwst/denoiser.pt + card)."""
+        _train("denoiser", {"n_spectra": n_spectra, "epochs": epochs, "mode": mode, "seed": seed}, json)
+
+    @train.command("retrieval")
+    def train_retrieval(
+        n_spectra: Annotated[int, typer.Option(help="training spectra")] = 40000,
+        epochs: int = 40,
+        validate_spectra: Annotated[int, typer.Option(help="held-out spectra for the coverage card")] = 500,
+        seed: int = 0,
+        json: JsonOpt = False,
+    ) -> None:
+        """Train the retrieval flow (writes <models dir>/jwst/retrieval.pt + card)."""
+        _train(
+            "retrieval",
+            {"n_spectra": n_spectra, "epochs": epochs, "validate_spectra": validate_spectra, "seed": seed},
+            json,
+        )
+
+    @train.command("multiclass")
+    def train_multiclass(seed: int = 0, json: JsonOpt = False) -> None:
+        """Train the planet-class classifier on the bundled archive planets with measured masses."""
+        _train("multiclass", {"seed": seed}, json)

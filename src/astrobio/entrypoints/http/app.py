@@ -67,5 +67,6 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Wrap the whole ASGI handler rather than registering route middleware, so requests
     # that match no route (404/405) get a request id and an access line too.
+    app.asgi_handler = governance.AccessGuardMiddleware(app.asgi_handler, svc)  # auth + audit
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     return app

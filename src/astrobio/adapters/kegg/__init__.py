@@ -1,0 +1,1 @@
+"""KEGG adapters: KGML parsing (Biopython), bundled files, the KEGG REST client, networkx graphs."""

@@ -1,0 +1,1 @@
+"""Metabolism adapters: COBRApy FBA engine, content-addressed SBML store, bundled model catalog."""

@@ -1,0 +1,1 @@
+"""Adapters of the spectra feature: bundled opacity tables and stellar spectrum sources."""
