@@ -8,6 +8,24 @@ import sys
 import structlog
 
 
+class _StderrLogger:
+    """Print each line to the *current* ``sys.stderr``.
+
+    structlog's ``PrintLoggerFactory(file=sys.stderr)`` keeps the stream object it was given;
+    when ``sys.stderr`` has since been swapped (a test runner's capture, a daemonised worker) and
+    that object closed, every later log call raised ``ValueError: I/O operation on closed file``.
+    """
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
+def _stderr_logger(*_args: object) -> _StderrLogger:
+    return _StderrLogger()
+
+
 def configure_logging(level: str = "info", json: bool | None = None) -> None:
     """Configure structlog + stdlib logging once per process.
 
@@ -29,7 +47,7 @@ def configure_logging(level: str = "info", json: bool | None = None) -> None:
     structlog.configure(
         processors=[*processors, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(lvl),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=max(lvl, logging.WARNING), stream=sys.stderr, format="%(message)s")

@@ -34,24 +34,26 @@ def _finite(x: float | None) -> float | None:
 
 
 class StarBody(msgspec.Struct, forbid_unknown_fields=True):
-    teff_k: Positive
-    radius_sun: Positive
-    mass_sun: Positive
-    luminosity_sun: Positive | None = None
-    j_mag: float | None = None
-    k_mag: float | None = None
-    distance_pc: Positive | None = None
+    # Upper bounds are generous physical limits (the hottest white dwarfs are ~2.5e5 K, the
+    # largest stars ~2,000 R_sun): beyond them the input is a unit error, not a star.
+    teff_k: Annotated[float, msgspec.Meta(gt=0, le=1e6)]
+    radius_sun: Annotated[float, msgspec.Meta(gt=0, le=1e4)]
+    mass_sun: Annotated[float, msgspec.Meta(gt=0, le=1e3)]
+    luminosity_sun: Annotated[float, msgspec.Meta(gt=0, le=1e9)] | None = None
+    j_mag: Annotated[float, msgspec.Meta(ge=-30, le=50)] | None = None
+    k_mag: Annotated[float, msgspec.Meta(ge=-30, le=50)] | None = None
+    distance_pc: Annotated[float, msgspec.Meta(gt=0, le=1e7)] | None = None
 
 
 class AssessBody(msgspec.Struct, forbid_unknown_fields=True):
     """Input of ``POST /assess`` and ``astrobio assess`` (one of period / a required)."""
 
     name: str
-    radius_earth: Positive
+    radius_earth: Annotated[float, msgspec.Meta(gt=0, le=1e4)]
     star: StarBody
-    mass_earth: Positive | None = None
-    orbital_period_days: Positive | None = None
-    semi_major_axis_au: Positive | None = None
+    mass_earth: Annotated[float, msgspec.Meta(gt=0, le=1e7)] | None = None
+    orbital_period_days: Annotated[float, msgspec.Meta(gt=0, le=1e12)] | None = None
+    semi_major_axis_au: Annotated[float, msgspec.Meta(gt=0, le=1e7)] | None = None
     eccentricity: Annotated[float, msgspec.Meta(ge=0, lt=1)] | None = None
 
     def to_domain(self) -> Planet:

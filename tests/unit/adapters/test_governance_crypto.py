@@ -30,7 +30,9 @@ def test_round_trips_any_size_across_chunks(size: int) -> None:
     e, data = env(), os.urandom(size)
     header, ct = e.encrypt(data, AAD)
     assert e.decrypt(header, ct, AAD) == data
-    assert data == b"" or data not in ct
+    # The plaintext never appears in the ciphertext (checked only where a chance match is
+    # negligible: a 1-byte plaintext occurs by chance in a 17-byte ciphertext 6 % of the time).
+    assert size < 16 or data not in ct
 
 
 def test_streams_a_file_chunk_by_chunk(tmp_path: Path) -> None:

@@ -289,12 +289,17 @@ def test_assess_does_not_touch_the_database(container: Container) -> None:
         (msgspec.json.encode(_with(colour="blue")), 422, "colour"),
         (msgspec.json.encode(_with(star__spectral_type="M8V")), 422, "star.spectral_type"),
         (msgspec.json.encode(_with(eccentricity=1.0)), 422, "eccentricity"),
+        # unphysically large values (a unit error) are refused, not overflowed into a 500
+        (msgspec.json.encode(_with(star__teff_k=1e80)), 422, "star.teff_k"),
+        (msgspec.json.encode(_with(star__radius_sun=1e300)), 422, "star.radius_sun"),
+        (msgspec.json.encode(_with(radius_earth=1e200)), 422, "radius_earth"),
         (msgspec.json.encode(_with(name="  ")), 422, "name"),
         (b"[]", 422, None),
     ],
     ids=["empty", "blank", "truncated-json", "not-json", "missing-radius", "non-numeric-teff",
          "missing-teff", "negative-radius", "zero-radius", "no-period-no-a", "unknown-field",
-         "unknown-star-field", "eccentricity-1", "blank-name", "array"],
+         "unknown-star-field", "eccentricity-1", "teff-1e80", "radius-sun-1e300", "radius-1e200",
+         "blank-name", "array"],
 )
 def test_assess_rejects_bad_input(
     client: TestClient[Litestar], content: bytes, status: int, field: str | None
