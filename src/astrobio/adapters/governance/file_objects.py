@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from astrobio.adapters.crypto.aes_gcm import AesGcmEnvelope
 from astrobio.application.ports.governance import ObjectStore, StoredObject
+from astrobio.atomic import write_bytes_atomic
 from astrobio.domain.dataset_version import check_dataset_id, check_version_id
 from astrobio.domain.errors import InvalidDataset, InvalidQuantity, NotFound
 
@@ -29,13 +29,6 @@ def aad_for(dataset_id: str, version_id: str, name: str) -> bytes:
     return f"astrobio|{dataset_id}|{version_id}|{name}".encode()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 class FileObjectStore(ObjectStore):
@@ -62,10 +55,10 @@ class FileObjectStore(ObjectStore):
         digest = hashlib.sha256(data).hexdigest()
         if encrypt:
             header, blob = self._envelope().encrypt(data, aad_for(dataset_id, version_id, name))
-            _atomic_write(path, blob)
-            _atomic_write(path.with_name(path.name + HEADER_SUFFIX), json.dumps(header).encode())
+            write_bytes_atomic(path, blob)
+            write_bytes_atomic(path.with_name(path.name + HEADER_SUFFIX), json.dumps(header).encode())
         else:
-            _atomic_write(path, data)
+            write_bytes_atomic(path, data)
         return StoredObject(sha256=digest, size_bytes=len(data), encrypted=encrypt)
 
     def exists(self, dataset_id: str, version_id: str, name: str) -> bool:
@@ -112,6 +105,6 @@ class FileObjectStore(ObjectStore):
             dataset_id, version_hex = header_path.parts[-3], header_path.parts[-2]
             name = header_path.name.removesuffix(HEADER_SUFFIX)
             aad = aad_for(dataset_id, "sha256:" + version_hex, name)
-            _atomic_write(header_path, json.dumps(old.rewrap(header, aad, new)).encode())
+            write_bytes_atomic(header_path, json.dumps(old.rewrap(header, aad, new)).encode())
             count += 1
         return count

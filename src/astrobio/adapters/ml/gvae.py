@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from astrobio.application.ports.pathways import GraphVaeTrainer, PathwayEmbedder
+from astrobio.atomic import write_bytes_atomic
 from astrobio.domain.errors import InsufficientData, NotFound
 from astrobio.domain.pathway import GraphVaeMetrics, Pathway
 
@@ -49,12 +48,6 @@ def split_graphs(pathways: Sequence[Pathway], seed: int) -> list[tuple[Any, Any,
     return out
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
 
 
 class TorchGraphVaeTrainer(GraphVaeTrainer):
@@ -152,8 +145,8 @@ class TorchGraphVaeTrainer(GraphVaeTrainer):
             "n_graphs": len(graphs),
         }
         self._dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self._dir / "model.pt", blob)
-        _write_atomic(self._dir / "card.json", (json.dumps(card, indent=2) + "\n").encode())
+        write_bytes_atomic(self._dir / "model.pt", blob)
+        write_bytes_atomic(self._dir / "card.json", (json.dumps(card, indent=2) + "\n").encode())
         return metrics
 
 

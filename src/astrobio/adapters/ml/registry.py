@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from astrobio.application.ports.surrogate import ClimateSurrogate, SurrogateRegistry, TrainedModel
+from astrobio.atomic import write_bytes_atomic
 from astrobio.domain.errors import InvalidDataset, NotFound
 from astrobio.domain.surrogate import ModelCard, SurrogateMode
 
@@ -86,17 +87,7 @@ class FileSurrogateRegistry(SurrogateRegistry):
 
     # --- writing --------------------------------------------------------------------------
     def _atomic_write(self, target: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self._root, prefix=".tmp-")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; registry files are meant to be shared read-only
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(target, data)  # 0644: registry files are meant to be shared read-only
 
     def _atomic_copy(self, source: Path, target: Path) -> None:
         fd, tmp = tempfile.mkstemp(dir=self._root, prefix=".tmp-")

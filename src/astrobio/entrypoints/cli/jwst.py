@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from astrobio.atomic import write_bytes_atomic
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
 from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
@@ -36,16 +35,6 @@ def _read(path: Path, fmt_: str | None) -> tuple[bytes, str]:
     return data, kind
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @jwst_app.command("denoise")
@@ -63,7 +52,7 @@ def denoise(
         spectrum, encoded = (
             context.container().jwst.denoise_spectrum().execute(DenoiseSpectrumCommand(data=data, fmt=kind))
         )
-        _write_atomic(out, encoded)
+        write_bytes_atomic(out, encoded)
         summary = {
             "out": str(out),
             "format": kind,
@@ -108,7 +97,7 @@ def retrieve(
 
             buf = io.BytesIO()
             np.save(buf, posterior.samples)
-            _write_atomic(samples_out, buf.getvalue())
+            write_bytes_atomic(samples_out, buf.getvalue())
         out = posterior_to_dict(posterior)
         if json:
             emit_json(out)

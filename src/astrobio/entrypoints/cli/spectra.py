@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from astrobio.atomic import write_bytes_atomic
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
 from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def spectrum(
@@ -67,7 +54,7 @@ def spectrum(
         result = context.container().spectra.compute_spectrum().execute(body.to_command())
         read = SpectrumRead.from_result(result)
         if out is not None:
-            _write_atomic(out, msgspec.json.encode(read))
+            write_bytes_atomic(out, msgspec.json.encode(read))
         if json:
             emit_json(read)
             return
