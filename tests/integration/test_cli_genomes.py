@@ -80,3 +80,26 @@ def test_bad_input_is_one_line_and_exit_2(env: dict[str, str], tmp_path: Path) -
     r = astrobio(env, "ingest", "assemblies", str(bad))
     assert r.returncode == 2 and "unknown assembly_summary layout" in r.stderr and "Traceback" not in r.stderr
     assert astrobio(env, "genomes", "show", "NOPE_1").returncode == 4
+
+
+def test_a_genome_below_the_gate_exits_2_and_goes_through_after_an_override(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    import re
+
+    report = tmp_path / "pPCP1_fcs_gx_report.txt"
+    report.write_text(
+        "#seq_id\tstart_pos\tend_pos\tseq_len\taction\tdiv\tagg_cont_cov\ttop_tax_name\n"
+        "gi|45478711|ref|NC_005816.1|\t1\t9612\t9612\tEXCLUDE\tanml:primates\t100\tHomo sapiens\n"
+    )
+    args = ("ingest", "genome", str(NCBI / "fasta" / "NC_005816.fna"), str(report))
+    r = astrobio(env, *args)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "grade" in r.stderr
+    assert json.loads(astrobio(env, "genomes", "list", "--json").stdout)["total"] == 0
+    m = re.search(r"version sha256:([0-9a-f]{12})", r.stderr)
+    assert m is not None, r.stderr
+    o = astrobio(env, "quality", "override", "genome.NC_005816.1", m.group(1), "--reason", "checked")
+    assert o.returncode == 0, o.stderr
+    assert astrobio(env, *args).returncode == 0
+    assert json.loads(astrobio(env, "genomes", "list", "--json").stdout)["total"] == 1

@@ -96,6 +96,22 @@ def test_http_run_completes_with_the_failure_reported_and_ranks_by_biosignature(
     )
     assert e["provenance"]["metabolism"].startswith("fixed modern-Earth")
     assert e["provenance"]["code_version"] and "spectrum.opacity" in e["provenance"]
+    # The catalog's dataset version is the one governance published for the bundled ingestion.
+    ds = client.get("/datasets/exoplanet_table.pscomppars")
+    assert ds.status_code == 200, ds.text
+    version = f"exoplanet_table.pscomppars@{ds.json()['tags']['main']}"
+    assert body["provenance"]["catalog_dataset_version"] == version
+    assert version in body["provenance"]["catalog_dataset_versions"]
+    assert e["provenance"]["catalog_version"] == version
+    # Every checkpoint used: the active scalar surrogate (no metabolic model with fixed fluxes).
+    models = body["provenance"]["models"]
+    surrogate = client.get("/surrogates").json()
+    active = next(m["id"] for m in surrogate if m["active"] and m["mode"] == "scalar")
+    assert [(m["kind"], m["id"]) for m in models] == [("climate_surrogate", active)]
+    assert models[0]["training_data"] and all("dataset_version" in t for t in models[0]["training_data"])
+    for x in ranked.values():  # the surrogate where it covers the planet, else the grey estimate
+        used = [x["provenance"]["climate_model"]] if "climate_model" in x["provenance"] else []
+        assert x["provenance"]["models"] == used and set(used) <= {active}
 
     r = client.post("/rank", json={"by": "biosignature", "top": 2})
     assert r.status_code == 200, r.text
@@ -177,9 +193,16 @@ def test_cli_runs_named_planets_writes_the_report_and_shows_the_run(data_dir: Pa
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["run"]["status"] == "completed" and out["report"] == str(report.resolve())
-    assert report.exists() and "TRAPPIST-1 e" in report.read_text()
+    html = report.read_text()
+    assert report.exists() and "TRAPPIST-1 e" in html
+    version = out["run"]["provenance"]["catalog_dataset_version"]
+    assert version.startswith("exoplanet_table.pscomppars@sha256:") and version in html
+    assert "climate_surrogate" in html
     shown = astrobio(data_dir, "pipeline", "show", out["run"]["id"])
     assert shown.returncode == 0 and "TRAPPIST-1" in shown.stdout
+    shown = astrobio(data_dir, "pipeline", "show", out["run"]["id"], "--json")
+    prov = json.loads(shown.stdout)["run"]["provenance"]
+    assert prov["catalog_dataset_version"] == version and prov["models"][0]["kind"] == "climate_surrogate"
 
 
 @pytest.mark.parametrize(

@@ -282,7 +282,7 @@ class Container(containers.DeclarativeContainer):
     surrogate_trainer = providers.Singleton(_surrogate_trainer, settings, cube_store)
     train_climate_surrogate = providers.Factory(TrainClimateSurrogate, uow_factory, surrogate_trainer,
                                                 surrogate_registry)
-    predict_climate = providers.Factory(PredictClimate, surrogate_registry)
+    predict_climate = providers.Factory(PredictClimate, surrogate_registry, governance.model_provenance)
     list_surrogates = providers.Factory(ListSurrogates, surrogate_registry)
     activate_surrogate = providers.Factory(ActivateSurrogate, surrogate_registry)
     submit_training_to_batch = providers.Factory(SubmitTrainingToBatch, job_runners, workspace, ids,
@@ -290,12 +290,19 @@ class Container(containers.DeclarativeContainer):
 
     # Feature containers (one per capability); each contributes providers and job kinds.
     pathways = providers.Container(PathwaysContainer, settings=settings, uow_factory=uow_factory,
-                                   engine=engine)
+                                   engine=engine, record_ingestion=governance.record_ingestion,
+                                   governance_repository=governance.repository,
+                                   validators=governance.validators)
     metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
-                                     engine=engine)
+                                     engine=engine, record_ingestion=governance.record_ingestion,
+                                     governance_repository=governance.repository,
+                                     validators=governance.validators)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine)
-    genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine,
+                                  record_ingestion=governance.record_ingestion,
+                                  governance_repository=governance.repository,
+                                  validators=governance.validators)
     pipeline = providers.Container(PipelineContainer, settings=settings, uow_factory=uow_factory,
                                    engine=engine)
 

@@ -1,6 +1,8 @@
 """Providers for NCBI assemblies and genomes, genome-model links, 1000 Genomes.
 
-Wired into :class:`astrobio.bootstrap.container.Container` as ``genomes``. Adapter modules are
+Wired into :class:`astrobio.bootstrap.container.Container` as ``genomes``, with the governance
+providers (``record_ingestion``, ``governance_repository``, ``validators``) passed in: the three
+ingestions go through the quality gate and record a dataset version each. Adapter modules are
 imported inside factory functions so building the container stays cheap.
 """
 
@@ -16,35 +18,41 @@ from astrobio.application.ports.clock import SystemClock
 from astrobio.application.ports.genomes import (
     AssemblySummaryReader,
     ExpressionReader,
-    GenomeReader,
+    GenomeFileParser,
     GenomeRepository,
     GenomeSource,
     GenotypePcaEngine,
     ModelOrganismCatalog,
     PopulationDataReader,
     ReadFileInspector,
+    SourceFiles,
 )
+from astrobio.application.ports.governance import QualityValidator
 from astrobio.application.use_cases.expression import ComputeTpm
 from astrobio.application.use_cases.genomes import (
     DownloadAssembly,
     DownloadAssemblyCommand,
+    GenomeVisibility,
     GetGenome,
     GetModelGenome,
-    IngestAssemblies,
     IngestAssembliesCommand,
-    IngestGenome,
     IngestGenomeCommand,
     LinkModels,
     ListGenomes,
 )
+from astrobio.application.use_cases.governed_genomes import (
+    GovernedIngest1000Genomes,
+    GovernedIngestAssemblies,
+    GovernedIngestGenome,
+)
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.populations import (
-    Ingest1000Genomes,
     Ingest1000GenomesCommand,
     InspectReads,
     ListPopulations,
 )
 from astrobio.bootstrap.settings import Settings
+from astrobio.domain.dataset_version import SecurityLevel
 from astrobio.domain.genome import ASSEMBLY_LEVELS, AssemblyFilter
 
 INGEST_GENOME_JOB = "ingest_genome"
@@ -115,10 +123,28 @@ def _summary_reader() -> AssemblySummaryReader:
     return TsvAssemblySummaryReader()
 
 
-def _genome_reader() -> GenomeReader:
+def _genome_reader() -> GenomeFileParser:
     from astrobio.adapters.genomes.reader import BiopythonGenomeReader
 
     return BiopythonGenomeReader()
+
+
+def _source_files() -> SourceFiles:
+    from astrobio.adapters.genomes.reader import LocalSourceFiles
+
+    return LocalSourceFiles()
+
+
+def _sequence_validator(validators: dict[str, QualityValidator]) -> QualityValidator:
+    return validators["genome_sequence"]
+
+
+def _job_id() -> str | None:
+    """The running job's id (bound by the worker and the in-process queue) for lineage."""
+    import structlog
+
+    job_id = structlog.contextvars.get_contextvars().get("job_id")
+    return None if job_id is None else str(job_id)
 
 
 def _source(settings: Settings) -> GenomeSource:
@@ -179,10 +205,10 @@ def assembly_filter(params: dict[str, Any]) -> AssemblyFilter:
 
 def _job_handlers(
     settings: Settings,
-    ingest_genome: Callable[[], IngestGenome],
-    ingest_assemblies: Callable[[], IngestAssemblies],
+    ingest_genome: Callable[[], GovernedIngestGenome],
+    ingest_assemblies: Callable[[], GovernedIngestAssemblies],
     download: Callable[[], DownloadAssembly],
-    ingest_1000g: Callable[[], Ingest1000Genomes],
+    ingest_1000g: Callable[[], GovernedIngest1000Genomes],
 ) -> dict[str, JobHandler]:
     import structlog
 
@@ -194,9 +220,12 @@ def _job_handlers(
             if params.get("paths")
             else bundled_genome_sets(settings)
         )
+        level = SecurityLevel.parse(params.get("security_level") or "public")
         done = []
         for i, (acc, paths) in enumerate(sets, 1):
-            g = ingest_genome().execute(IngestGenomeCommand(paths=paths, accession=acc))
+            g = ingest_genome().execute(
+                IngestGenomeCommand(paths=paths, accession=acc, security_level=level), job_id=_job_id()
+            )
             log.info(
                 "genomes.progress", job=INGEST_GENOME_JOB, done=i, total=len(sets), accession=g.accession
             )
@@ -208,7 +237,9 @@ def _job_handlers(
         n = 0
         for i, p in enumerate(paths, 1):
             n += len(
-                ingest_assemblies().execute(IngestAssembliesCommand(path=p, filter=assembly_filter(params)))
+                ingest_assemblies().execute(
+                    IngestAssembliesCommand(path=p, filter=assembly_filter(params)), job_id=_job_id()
+                )
             )
             log.info("genomes.progress", job=INGEST_ASSEMBLIES_JOB, done=i, total=len(paths), assemblies=n)
         return {"assemblies": n}
@@ -242,7 +273,7 @@ def _job_handlers(
                 sample_table=Path(params["sample_table"]) if params.get("sample_table") else None,
                 indexes=tuple(Path(p) for p in params.get("indexes") or ()),
             )
-        r = ingest_1000g().execute(cmd)
+        r = ingest_1000g().execute(cmd, job_id=_job_id())
         return {
             "samples": r.n_samples,
             "populations": len(r.populations),
@@ -266,25 +297,51 @@ class GenomesContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     uow_factory: providers.Dependency[Any] = providers.Dependency()
     engine: providers.Dependency[Any] = providers.Dependency()
+    #: From the governance container: RecordIngestion factory, its repository, validators by kind.
+    record_ingestion: providers.Dependency[Any] = providers.Dependency()
+    governance_repository: providers.Dependency[Any] = providers.Dependency()
+    validators: providers.Dependency[Any] = providers.Dependency()
 
     repository = providers.Singleton(_repo, engine)
+    visibility = providers.Factory(GenomeVisibility, governance_repository)
+    source_files = providers.Singleton(_source_files)
     model_organisms = providers.Singleton(_catalog, settings)
     clock = providers.Singleton(SystemClock)
     source = providers.Singleton(_source, settings)
 
     link_models = providers.Factory(LinkModels, repository, model_organisms)
     ingest_assemblies = providers.Factory(
-        IngestAssemblies, providers.Factory(_summary_reader), repository, link_models
+        GovernedIngestAssemblies,
+        providers.Factory(_summary_reader),
+        repository,
+        link_models,
+        source_files,
+        record_ingestion,
+        governance_repository,
     )
     download_assembly = providers.Factory(DownloadAssembly, repository, source)
     ingest_genome = providers.Factory(
-        IngestGenome, providers.Factory(_genome_reader), repository, link_models, clock
+        GovernedIngestGenome,
+        providers.Factory(_genome_reader),
+        repository,
+        link_models,
+        clock,
+        source_files,
+        providers.Factory(_sequence_validator, validators),
+        record_ingestion,
+        governance_repository,
     )
-    list_genomes = providers.Factory(ListGenomes, repository)
-    get_genome = providers.Factory(GetGenome, repository)
-    get_model_genome = providers.Factory(GetModelGenome, repository, model_organisms)
+    list_genomes = providers.Factory(ListGenomes, repository, visibility)
+    get_genome = providers.Factory(GetGenome, repository, visibility)
+    get_model_genome = providers.Factory(GetModelGenome, repository, model_organisms, visibility)
     ingest_1000g = providers.Factory(
-        Ingest1000Genomes, providers.Factory(_population_reader), providers.Factory(_pca), repository
+        GovernedIngest1000Genomes,
+        providers.Factory(_population_reader),
+        providers.Factory(_pca),
+        repository,
+        source_files,
+        record_ingestion,
+        governance_repository,
     )
     list_populations = providers.Factory(ListPopulations, repository)
     compute_tpm = providers.Factory(ComputeTpm, providers.Factory(_expression))

@@ -42,6 +42,7 @@ from astrobio.application.use_cases.datasets import (
     TagDatasetVersion,
 )
 from astrobio.application.use_cases.jobs import JobHandler
+from astrobio.application.use_cases.provenance import ResolveModelProvenance
 from astrobio.application.use_cases.record_ingestion import RecordIngestion
 from astrobio.bootstrap.settings import Settings
 from astrobio.domain.access import LOCAL_ADMIN, Principal
@@ -176,6 +177,10 @@ class GovernanceContainer(containers.DeclarativeContainer):
     authenticate = providers.ThreadSafeSingleton(Authenticate, repository, hasher)
     record_audit = providers.Factory(RecordAudit, repository, clock)
     verify_audit = providers.Factory(VerifyAudit, repository)
+    #: Provenance of predictions: the checkpoint and the recorded versions of its training cubes.
+    model_provenance = providers.Factory(
+        ResolveModelProvenance, uow_factory, repository.provider, code_version
+    )
 
     #: Job kind -> handler, merged into the worker's handlers by the root container.
     job_handlers = providers.Singleton(_job_handlers)

@@ -7,6 +7,7 @@ model is parsed or solved).
 
 from __future__ import annotations
 
+import operator
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,10 @@ from dependency_injector import containers, providers
 
 from astrobio.application.ports.clock import SystemClock
 from astrobio.application.ports.metabolism import FbaEngine, MetabolicModelRepository, SbmlStore
+from astrobio.application.use_cases.governed_metabolism import GovernedIngestSbml
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.metabolism import (
     GetMetabolicModel,
-    IngestSbml,
     IngestSbmlCommand,
     ListMetabolicModels,
     SimulateMetabolism,
@@ -66,10 +67,19 @@ def ingest_commands(settings: Settings, params: dict[str, Any]) -> list[IngestSb
     return commands
 
 
-def _job_handlers(settings: Settings, ingest: providers.Factory[IngestSbml]) -> dict[str, JobHandler]:
+def current_job_id() -> str | None:
+    """The id of the job this thread runs (bound by the worker / in-process queue), if any."""
+    import structlog
+
+    value = structlog.contextvars.get_contextvars().get("job_id")
+    return str(value) if value else None
+
+
+def _job_handlers(settings: Settings, ingest: providers.Factory[GovernedIngestSbml]) -> dict[str, JobHandler]:
     def ingest_sbml(params: dict[str, Any]) -> dict[str, Any]:
         use_case = ingest()
-        models = [use_case.execute(c) for c in ingest_commands(settings, params)]
+        job_id = current_job_id()
+        models = [use_case.execute(c, job_id=job_id) for c in ingest_commands(settings, params)]
         return {"models": [m.id for m in models], "count": len(models)}
 
     return {INGEST_SBML_JOB: ingest_sbml}
@@ -81,13 +91,22 @@ class MetabolismContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     uow_factory: providers.Dependency[Any] = providers.Dependency()
     engine: providers.Dependency[Any] = providers.Dependency()
+    #: From the governance container: ``record_ingestion``, ``repository``, ``validators``.
+    record_ingestion: providers.Dependency[Any] = providers.Dependency()
+    governance_repository: providers.Dependency[Any] = providers.Dependency()
+    validators: providers.Dependency[Any] = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
     repository = providers.Singleton(_repository, engine)
     sbml_store = providers.Singleton(_store, settings)
     fba_engine = providers.Singleton(_fba_engine)
 
-    ingest_sbml = providers.Factory(IngestSbml, repository, sbml_store, fba_engine, clock)
+    network_validator = providers.Callable(operator.getitem, validators, "reaction_network")
+    #: Behind the quality gate: one ``sbml_model.<model id>`` dataset version per model.
+    ingest_sbml = providers.Factory(
+        GovernedIngestSbml, repository, sbml_store, fba_engine, clock, network_validator,
+        record_ingestion, governance_repository,
+    )
     list_models = providers.Factory(ListMetabolicModels, repository)
     get_model = providers.Factory(GetMetabolicModel, repository)
     simulate = providers.Factory(SimulateMetabolism, repository, fba_engine)

@@ -6,6 +6,7 @@ imported inside factory functions so building the container stays cheap.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -17,12 +18,12 @@ from astrobio.application.ports.pathways import (
     PathwayEmbedder,
     PathwayRepository,
 )
+from astrobio.application.use_cases.governed_pathways import GovernedIngestKegg
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.pathways import (
     EnrichCompounds,
     FindSimilarPathways,
     GetPathway,
-    IngestKegg,
     IngestKeggCommand,
     ListPathways,
     TrainGraphVae,
@@ -91,15 +92,24 @@ def metrics_to_dict(m: Any) -> dict[str, Any]:
     return asdict(m)
 
 
+def current_job_id() -> str | None:
+    """The id of the job this thread runs (bound by the worker / in-process queue), if any."""
+    import structlog
+
+    value = structlog.contextvars.get_contextvars().get("job_id")
+    return str(value) if value else None
+
+
 def _job_handlers(
-    ingest: providers.Factory[IngestKegg], train: providers.Factory[TrainGraphVae]
+    ingest: providers.Factory[GovernedIngestKegg], train: providers.Factory[TrainGraphVae]
 ) -> dict[str, JobHandler]:
     def ingest_kegg(params: dict[str, Any]) -> dict[str, Any]:
         ids = params.get("pathway_ids") or []
         report = ingest().execute(
             IngestKeggCommand(
                 source=str(params.get("source", "bundled")), pathway_ids=tuple(str(i) for i in ids)
-            )
+            ),
+            job_id=current_job_id(),
         )
         return {"source": report.source, "ids": list(report.ids), "count": len(report.ids)}
 
@@ -116,6 +126,10 @@ class PathwaysContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     uow_factory: providers.Dependency[Any] = providers.Dependency()
     engine: providers.Dependency[Any] = providers.Dependency()
+    #: From the governance container: ``record_ingestion``, ``repository``, ``validators``.
+    record_ingestion: providers.Dependency[Any] = providers.Dependency()
+    governance_repository: providers.Dependency[Any] = providers.Dependency()
+    validators: providers.Dependency[Any] = providers.Dependency()
 
     repository = providers.Singleton(_repository, engine)
     catalogs = providers.Singleton(_catalogs, settings)
@@ -123,7 +137,11 @@ class PathwaysContainer(containers.DeclarativeContainer):
     trainer = providers.Singleton(_trainer, settings)
     embedder = providers.Singleton(_embedder, settings)
 
-    ingest_kegg = providers.Factory(IngestKegg, repository, catalogs)
+    network_validator = providers.Callable(operator.getitem, validators, "reaction_network")
+    #: Behind the quality gate: one ``kegg_pathway.<map id>`` dataset version per map.
+    ingest_kegg = providers.Factory(
+        GovernedIngestKegg, repository, catalogs, network_validator, record_ingestion, governance_repository
+    )
     list_pathways = providers.Factory(ListPathways, repository)
     get_pathway = providers.Factory(GetPathway, repository)
     train_gvae = providers.Factory(TrainGraphVae, repository, bundled_catalog.provider, trainer)

@@ -9,7 +9,7 @@ adapters (``adapters/pipeline/stages.py``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from astrobio.application.ports.clock import SystemClock, UuidGenerator
+from astrobio.application.ports.governance import GovernanceRepository
 from astrobio.application.ports.pipeline import (
     ClimateStage,
     MetabolismStage,
@@ -24,6 +25,7 @@ from astrobio.application.ports.pipeline import (
     ReportWriter,
     SpectrumStage,
 )
+from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.pipeline import (
     GetPipelineRun,
@@ -32,6 +34,14 @@ from astrobio.application.use_cases.pipeline import (
     StartPipelineRun,
 )
 from astrobio.application.use_cases.pipeline_stages import PlanetPipeline
+from astrobio.application.use_cases.provenance import (
+    CATALOG_DATASET,
+    CATALOG_KIND,
+    ResolveModelProvenance,
+    metabolic_model_versions,
+    published_version,
+    published_versions_of_kind,
+)
 from astrobio.bootstrap.metabolism_container import MetabolismContainer
 from astrobio.bootstrap.settings import Settings
 from astrobio.bootstrap.spectra_container import SpectraContainer
@@ -88,24 +98,73 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def run_provenance(settings: Settings) -> dict[str, Any]:
-    """Data versions, model checkpoints and code version a run starts with."""
+def _governance_repository(engine: Any) -> GovernanceRepository:
+    from astrobio.adapters.sql.governance_repository import SqlGovernanceRepository
+
+    return SqlGovernanceRepository(engine)
+
+
+def _metabolic_model_ids(list_models: Callable[[], Any]) -> Sequence[str]:
+    try:
+        return [m.id for m in list_models().execute()]
+    except Exception:  # no metabolism tables (embedded use): FBA will fall back, and say so
+        return []
+
+
+def run_provenance(
+    settings: Settings,
+    governance: Callable[[], GovernanceRepository] | None = None,
+    list_models: Callable[[], Any] | None = None,
+    uow_factory: UnitOfWorkFactory | None = None,
+) -> dict[str, Any]:
+    """Data versions, model checkpoints and code version a run starts with.
+
+    ``catalog_dataset_version`` is the published version of the catalog dataset
+    (``exoplanet_table.pscomppars@sha256:...``, else the only recorded catalog dataset; None when
+    no ingestion was recorded); ``models`` every checkpoint the run may use: the active scalar
+    climate surrogate (with the recorded versions of its training cubes) and the stored metabolic
+    models FBA runs on (with their ``sbml_model.<id>`` versions where recorded).
+    """
     from astrobio import __version__
     from astrobio.bootstrap.container import _surrogate_registry
     from astrobio.domain.surrogate import SurrogateMode
 
+    try:
+        repo = governance() if governance is not None else None
+    except Exception:
+        repo = None
     catalog = settings.catalog_path
+    models: list[dict[str, Any]] = []
     try:
         card = _surrogate_registry(settings).active(SurrogateMode.SCALAR)
         surrogate = None if card is None else card.id
     except Exception as exc:
-        surrogate = f"unavailable ({type(exc).__name__})"
+        card, surrogate = None, f"unavailable ({type(exc).__name__})"
+    if card is not None:
+        source = None if repo is None else (lambda: repo)
+        used = ResolveModelProvenance(uow_factory, source, __version__).execute(card)
+        models.append(
+            {
+                "kind": "climate_surrogate",
+                "id": used.model_id,
+                "mode": used.model_mode,
+                "code_version": used.model_code_version,
+                "training_data": [t.to_dict() for t in used.training_data],
+            }
+        )
+    if list_models is not None:
+        models += metabolic_model_versions(repo, _metabolic_model_ids(list_models))
+    catalogs = published_versions_of_kind(repo, CATALOG_KIND)
+    main_catalog = published_version(repo, CATALOG_DATASET) or (catalogs[0] if len(catalogs) == 1 else None)
     opacity = settings.bundled_data_dir / "opacity" / "spectra_opacity_r100.npz"
     return {
         "code_version": __version__,
         "catalog": catalog.name,
         "catalog_sha256": _sha256(catalog) if catalog.exists() else None,
+        "catalog_dataset_version": main_catalog,
+        "catalog_dataset_versions": catalogs,
         "climate_surrogate": surrogate,
+        "models": models,
         "opacity": opacity.name,
         "opacity_sha256": _sha256(opacity) if opacity.exists() else None,
     }
@@ -157,7 +216,10 @@ class PipelineContainer(containers.DeclarativeContainer):
     )
     spectrum_stage = providers.Singleton(_spectrum, spectra.compute_spectrum.provider)
     report_writer = providers.Singleton(_report_writer)
-    provenance = providers.Callable(run_provenance, settings)
+    governance_repository = providers.ThreadSafeSingleton(_governance_repository, engine)
+    provenance = providers.Callable(
+        run_provenance, settings, governance_repository.provider, metabolism.list_models.provider, uow_factory
+    )
 
     #: One pipeline (and one FBA cache) per run: re-ingested models are seen by the next run.
     planet_pipeline = providers.Factory(

@@ -59,7 +59,7 @@ class OpacityTables:
     kdist_weight (G,), kdist_ratio (S, G, N): sub-bin distribution of each cross section (mean of each
         quantile interval over the bin mean, from 1 cm^-1 data; the gases are combined as perfectly
         correlated). None: one point per bin, i.e. the bin-mean cross section.
-    source: provenance text.
+    source: provenance text. sha256: checksum of the table file ("" when unknown).
     """
 
     wavenumber_cm1: np.ndarray
@@ -73,6 +73,7 @@ class OpacityTables:
     kdist_weight: np.ndarray | None = None
     kdist_ratio: np.ndarray | None = None
     source: str = ""
+    sha256: str = ""
 
     def __post_init__(self) -> None:
         n = self.wavenumber_cm1.size
@@ -112,6 +113,7 @@ class OpacityTables:
             kdist_weight=self.kdist_weight,
             kdist_ratio=np.asarray(self.kdist_ratio)[..., keep],
             source=self.source,
+            sha256=self.sha256,
         )
 
     def xsec(self, pressure_bar: np.ndarray, temperature_k: np.ndarray) -> np.ndarray:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Annotated, Any, Literal
 
 import msgspec
 
+from astrobio.application.use_cases.provenance import ModelProvenance, card_provenance
 from astrobio.application.use_cases.surrogates import (
     MAX_PLANETS,
     ClimatePredictions,
@@ -97,17 +99,52 @@ class PlanetPredictionRead(msgspec.Struct):
                    verdict=None if r.verdict is None else VerdictRead.from_domain(r.verdict))
 
 
+class TrainingDataRead(msgspec.Struct):
+    """A training cube of the model; ``dataset_version`` (``climate_cube.<name>@sha256:...``) is null
+    when the cube's ingestion is not recorded here."""
+
+    cube_id: str
+    checksum: str
+    dataset_version: str | None
+
+
+class PredictionProvenanceRead(msgspec.Struct):
+    """What a prediction used: the checkpoint (``model_id``, its SHA-256), its mode, the training
+    cubes with their recorded dataset versions, and the code versions (predicting / training)."""
+
+    model_id: str
+    model_mode: str
+    code_version: str
+    model_code_version: str
+    training_data: list[TrainingDataRead]
+
+    @classmethod
+    def from_domain(cls, p: ModelProvenance) -> PredictionProvenanceRead:
+        return cls(model_id=p.model_id, model_mode=p.model_mode, code_version=p.code_version,
+                   model_code_version=p.model_code_version,
+                   training_data=[TrainingDataRead(cube_id=t.cube_id, checksum=t.checksum,
+                                                   dataset_version=t.dataset_version)
+                                  for t in p.training_data])
+
+
+def _provenance(r: ClimatePredictions) -> ModelProvenance:
+    return r.provenance if r.provenance is not None else card_provenance(r.card)
+
+
 class PredictionsRead(msgspec.Struct):
-    """Output of ``POST /predict`` and ``astrobio predict --json``: one entry per planet, in order."""
+    """Output of ``POST /predict`` and ``astrobio predict --json``: one entry per planet, in order,
+    and the ``provenance`` of the prediction (model checkpoint, training data versions)."""
 
     mode: str
     model_id: str
     predictions: list[PlanetPredictionRead]
+    provenance: PredictionProvenanceRead
 
     @classmethod
     def from_domain(cls, r: ClimatePredictions) -> PredictionsRead:
         return cls(mode=r.mode.value, model_id=r.card.id,
-                   predictions=[PlanetPredictionRead.from_domain(i, p) for i, p in enumerate(r.scalar)])
+                   predictions=[PlanetPredictionRead.from_domain(i, p) for i, p in enumerate(r.scalar)],
+                   provenance=PredictionProvenanceRead.from_domain(_provenance(r)))
 
 
 class ModelCardRead(msgspec.Struct):
@@ -161,9 +198,12 @@ class TrainClimateBody(msgspec.Struct, forbid_unknown_fields=True):
 
 # ------------------------------------------------------------------------ prediction files
 def _attrs(r: ClimatePredictions, cube: CubePrediction, params: ClimateParameters) -> dict[str, Any]:
+    prov = _provenance(r)
     out: dict[str, Any] = {
         "Conventions": "CF-1.8", "title": "astrobio climate surrogate prediction (time-mean fields)",
-        "model_id": r.card.id, "model_code_version": r.card.code_version,
+        "model_id": r.card.id, "model_mode": prov.model_mode, "model_code_version": r.card.code_version,
+        "code_version": prov.code_version,
+        "training_data": json.dumps([t.to_dict() for t in prov.training_data], separators=(",", ":")),
         "out_of_range": ",".join(cube.out_of_range)}
     for name, value in params.to_dict().items():
         out[f"input_{name}"] = int(value) if isinstance(value, bool) else value

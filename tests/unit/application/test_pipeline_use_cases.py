@@ -148,6 +148,7 @@ def env() -> dict[str, Any]:
         "run": RunPipeline(uow, runs, pipe, clock),
         "get": GetPipelineRun(runs),
         "runs": runs,
+        "uow": uow,
         "rank": RankByBiosignature(runs),
         "spectrum": spectrum,
         "metabolism": metabolism,
@@ -271,3 +272,39 @@ def test_a_finished_run_is_not_run_again(env: dict[str, Any]) -> None:
     done = env["run"].execute(run.id)
     calls = len(env["spectrum"].calls)
     assert env["run"].execute(run.id) == done and len(env["spectrum"].calls) == calls
+
+
+CATALOG_VERSION = "exoplanet_table.pscomppars@sha256:" + "c" * 64
+RUN_PROVENANCE = {
+    "code_version": "9.9",
+    "catalog_dataset_version": CATALOG_VERSION,
+    "models": [
+        {"kind": "climate_surrogate", "id": "m1", "mode": "scalar", "training_data": [{"cube_id": "c0"}]},
+        {
+            "kind": "metabolic_model",
+            "id": "iML1515",
+            "dataset_version": "sbml_model.iML1515@sha256:" + "d" * 64,
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("metabolism", ["fba", "fixed"])
+def test_results_reference_the_runs_catalog_version_and_the_models_they_used(
+    env: dict[str, Any], metabolism: str
+) -> None:
+    start = StartPipelineRun(env["uow"], env["runs"], Clock(), Ids(), lambda: RUN_PROVENANCE)
+    run = start.execute(RunPipelineCommand(planets=("Earth", "Jupiter", "Earth twin"), metabolism=metabolism))
+    kinds = [m["kind"] for m in run.provenance["models"]]
+    assert run.provenance["catalog_dataset_version"] == CATALOG_VERSION
+    assert kinds == (
+        ["climate_surrogate", "metabolic_model"] if metabolism == "fba" else ["climate_surrogate"]
+    )
+    env["run"].execute(run.id)
+    view = env["get"].execute(run.id)
+    earth = next(r for r in view.ranked if r.planet_name == "Earth")
+    assert earth.provenance["catalog_version"] == CATALOG_VERSION
+    assert earth.provenance["models"] == (["m1", "iML1515"] if metabolism == "fba" else ["m1"])
+    assert "training_data" not in str(earth.provenance)  # run-level details are not copied per planet
+    jupiter = env["runs"].results(run.id, verdicts=[Verdict.GIANT])[0]
+    assert jupiter.provenance["catalog_version"] == CATALOG_VERSION and "models" not in jupiter.provenance

@@ -205,3 +205,48 @@ def test_api_start_imports_no_torch(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _record_cube_version(container: Container) -> str:
+    """A governance store holding a published version of the training cube ``cube-0`` (run000)."""
+    from datetime import UTC, datetime
+
+    from astrobio.adapters.memory.governance import InMemoryGovernanceRepository
+    from astrobio.application.ports.governance import TagMove
+
+    repo = InMemoryGovernanceRepository()
+    version = "sha256:" + "7" * 64
+    repo.move_tag(TagMove(dataset_id="climate_cube.run000", tag="main", version_id=version,
+                          moved_at=datetime(2026, 1, 1, tzinfo=UTC), actor="test"))
+    container.governance.repository.override(providers.Object(repo))
+    return f"climate_cube.run000@{version}"
+
+
+def test_scalar_prediction_records_the_model_and_its_training_data_versions(
+        client: TestClient[Litestar], container: Container, registry: FakeRegistry) -> None:
+    # No governance tables here (nothing ingested): versions are null, never made up.
+    r = client.post("/predict", json={"planets": [{}]})
+    assert r.status_code == 200, r.text
+    prov = r.json()["provenance"]
+    assert prov["model_id"] == registry.active(SurrogateMode.SCALAR).id == "a" * 64  # type: ignore[union-attr]
+    assert prov["model_mode"] == "scalar" and prov["model_code_version"] == "test" and prov["code_version"]
+    assert prov["training_data"] == [{"cube_id": "cube-0", "checksum": "abc", "dataset_version": None}]
+    expected = _record_cube_version(container)
+    prov = client.post("/predict", json={"planets": [{}]}).json()["provenance"]
+    assert prov["model_id"] == "a" * 64
+    assert prov["training_data"] == [{"cube_id": "cube-0", "checksum": "abc", "dataset_version": expected}]
+
+
+def test_datacube_files_carry_the_model_and_training_data_attributes(
+        client: TestClient[Litestar], container: Container) -> None:
+    import json
+
+    expected = _record_cube_version(container)
+    r = client.post("/predict/datacube", json={})
+    with h5py.File(io.BytesIO(r.content), "r") as f:
+        assert f.attrs["model_id"] == "b" * 64 and f.attrs["model_mode"] == "datacube"
+        data = json.loads(f.attrs["training_data"])
+    assert data == [{"cube_id": "cube-0", "checksum": "abc", "dataset_version": expected}]
+    r = client.post("/predict/datacube", json={"format": "netcdf"})
+    with netCDF4.Dataset("prediction.nc", memory=r.content) as nc:
+        assert nc.model_id == "b" * 64 and json.loads(nc.training_data)[0]["dataset_version"] == expected

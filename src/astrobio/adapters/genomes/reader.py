@@ -17,7 +17,14 @@ from astrobio.adapters.genomes.sequence_files import (
     genbank_summary,
     gff3_summary,
 )
-from astrobio.application.ports.genomes import GenomeReader
+from astrobio.application.ports.genomes import (
+    AnnotationCheck,
+    GenomeFileParser,
+    ParsedGenome,
+    SequenceComposition,
+    SourceFile,
+    SourceFiles,
+)
 from astrobio.domain.errors import InvalidDataset
 from astrobio.domain.genome import ASSEMBLY_ACCESSION, Genome, QcReport, genome_stats
 
@@ -53,11 +60,27 @@ def file_kind(path: Path) -> str:
     )
 
 
-class BiopythonGenomeReader(GenomeReader):
+class LocalSourceFiles(SourceFiles):
+    def describe(self, path: Path, *, inline_limit_bytes: int) -> SourceFile:
+        if not path.is_file():
+            raise InvalidDataset(f"{path}: no such file", field="paths")
+        size = path.stat().st_size
+        if size <= inline_limit_bytes:
+            data = path.read_bytes()
+            return SourceFile(
+                name=path.name, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), data=data
+            )
+        return SourceFile(name=path.name, sha256=sha256_of(path), size_bytes=size, data=None)
+
+
+class BiopythonGenomeReader(GenomeFileParser):
     """Nucleotide FASTA and GenBank give statistics; GFF3 gives features, taxonomy and (without a
     sequence) lengths from its regions; protein FASTA counts proteins; reports become QC."""
 
     def read(self, paths: Sequence[Path], *, accession: str | None = None) -> Genome:
+        return self.parse(paths, accession=accession).genome
+
+    def parse(self, paths: Sequence[Path], *, accession: str | None = None) -> ParsedGenome:
         seq = SequenceSummary()
         notes: list[AnnotationSummary] = []
         features: Counter[str] = Counter()
@@ -99,7 +122,7 @@ class BiopythonGenomeReader(GenomeReader):
         )
         if acc is None:
             raise InvalidDataset("cannot tell the genome's accession: pass one", field="accession")
-        return Genome(
+        genome = Genome(
             accession=acc,
             organism_name=_pick(a.organism_name for a in notes),
             taxid=_pick(a.taxid for a in notes),
@@ -111,11 +134,39 @@ class BiopythonGenomeReader(GenomeReader):
             source_files=tuple(str(p) for p in paths),
             source_checksums=tuple(sha256_of(p) for p in paths),
         )
+        records = tuple(
+            SequenceComposition(id=i, length=n, gc_bases=gc, n_bases=nn, unambiguous_bases=u)
+            for i, n, gc, nn, u in zip(
+                seq.ids, seq.lengths, seq.record_gc, seq.record_n, seq.record_acgt, strict=True
+            )
+        )
+        return ParsedGenome(genome=genome, records=records, annotation=_annotation_check(seq, notes))
+
+
+def _annotation_check(seq: SequenceSummary, notes: Sequence[AnnotationSummary]) -> AnnotationCheck:
+    """GFF3 features on unknown sequences or past their sequence's end (GenBank is self-consistent)."""
+    lengths = {k: v for a in notes for k, v in a.region_lengths.items()}
+    lengths |= {_seq_accession(i): n for i, n in zip(seq.ids, seq.lengths, strict=True)}
+    lengths |= dict(zip(seq.ids, seq.lengths, strict=True))
+    features = unknown = beyond = 0
+    for a in notes:
+        for seqid, count in a.seqid_features.items():
+            features += count
+            if seqid not in lengths:
+                unknown += count
+            elif a.seqid_max_end.get(seqid, 0) > lengths[seqid]:
+                beyond += 1
+    if not lengths:  # nothing to check against
+        return AnnotationCheck(features=features)
+    return AnnotationCheck(features=features, unknown_seqid=unknown, out_of_bounds=beyond)
 
 
 def _merge(into: SequenceSummary, s: SequenceSummary) -> None:
     into.lengths += s.lengths
     into.ids += s.ids
+    into.record_gc += s.record_gc
+    into.record_n += s.record_n
+    into.record_acgt += s.record_acgt
     into.gc_bases += s.gc_bases
     into.n_bases += s.n_bases
 

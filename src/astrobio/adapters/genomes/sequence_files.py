@@ -23,6 +23,8 @@ from astrobio.domain.errors import InvalidDataset
 NUCLEOTIDE = b"ACGTURYSWKMBDHVN-acgturyswkmbdhvn"
 #: IUPAC amino-acid codes, stop and gap.
 PROTEIN = b"ACDEFGHIKLMNPQRSTVWYBZXJUOacdefghiklmnpqrstvwybzxjuo*-"
+#: Bases whose G+C content is known (S = G|C, W = A|T): the denominator of GC fractions.
+UNAMBIGUOUS = b"ACGTUSWacgtusw"
 
 
 @contextmanager
@@ -58,6 +60,10 @@ class SequenceSummary:
     gc_bases: int = 0
     n_bases: int = 0
     nbytes: int = 0
+    #: per record (same order as ``ids``): G+C(+S), N and unambiguous (A C G T U S W) base counts
+    record_gc: list[int] = field(default_factory=list)
+    record_n: list[int] = field(default_factory=list)
+    record_acgt: list[int] = field(default_factory=list)
 
 
 def fasta_summary(path: Path, *, protein: bool = False) -> SequenceSummary:
@@ -69,6 +75,7 @@ def fasta_summary(path: Path, *, protein: bool = False) -> SequenceSummary:
     valid[np.frombuffer(PROTEIN if protein else NUCLEOTIDE, dtype=np.uint8)] = True
     gc = np.frombuffer(b"GCSgcs", dtype=np.uint8)
     nn = np.frombuffer(b"Nn", dtype=np.uint8)
+    acgt = np.frombuffer(UNAMBIGUOUS, dtype=np.uint8)
     out = SequenceSummary()
     with open_text(path) as fh:
         for title, seq in SimpleFastaParser(fh):  # type: ignore[no-untyped-call]
@@ -87,8 +94,12 @@ def fasta_summary(path: Path, *, protein: bool = False) -> SequenceSummary:
             out.lengths.append(len(b))
             out.nbytes += len(b)
             if not protein:
-                out.gc_bases += int(counts[gc].sum())
-                out.n_bases += int(counts[nn].sum())
+                n_gc, n_n = int(counts[gc].sum()), int(counts[nn].sum())
+                out.gc_bases += n_gc
+                out.n_bases += n_n
+                out.record_gc.append(n_gc)
+                out.record_n.append(n_n)
+                out.record_acgt.append(int(counts[acgt].sum()))
     if not out.lengths:
         raise InvalidDataset(f"{path.name}: no FASTA records", field="path")
     return out
@@ -107,6 +118,9 @@ class AnnotationSummary:
     assembly_accession: str | None = None
     assembly_name: str | None = None
     region_lengths: dict[str, int] = field(default_factory=dict)
+    #: features per sequence id, and the largest end coordinate annotated on each (GFF3 only)
+    seqid_features: Counter[str] = field(default_factory=Counter)
+    seqid_max_end: dict[str, int] = field(default_factory=dict)
 
 
 def genbank_summary(path: Path) -> AnnotationSummary:
@@ -137,8 +151,13 @@ def genbank_summary(path: Path) -> AnnotationSummary:
                 s.ids.append(rec.id)
                 s.lengths.append(len(b))
                 up = b.upper()
-                s.gc_bases += up.count(b"G") + up.count(b"C") + up.count(b"S")
-                s.n_bases += up.count(b"N")
+                n_gc = up.count(b"G") + up.count(b"C") + up.count(b"S")
+                n_n = up.count(b"N")
+                s.gc_bases += n_gc
+                s.n_bases += n_n
+                s.record_gc.append(n_gc)
+                s.record_n.append(n_n)
+                s.record_acgt.append(n_gc + sum(up.count(c) for c in (b"A", b"T", b"U", b"W")))
         except ValueError as exc:
             raise InvalidDataset(f"{path.name}: not a valid GenBank file ({exc})", field="path") from None
     if not out.features and not out.has_sequence:
@@ -197,6 +216,9 @@ def gff3_summary(path: Path, *, lengths_of: str | None = None) -> tuple[Annotati
                 raise InvalidDataset(f"{path.name} line {n}: bad start/end {f[3]!r}..{f[4]!r}", field="start")
             attrs = _attributes(f[8], path, n)
             out.features[f[2]] += 1
+            out.seqid_features[f[0]] += 1
+            if int(f[4]) > out.seqid_max_end.get(f[0], 0):
+                out.seqid_max_end[f[0]] = int(f[4])
             if "ID" in attrs:
                 ids.add(attrs["ID"])
             for p in attrs.get("Parent", "").split(","):

@@ -19,6 +19,7 @@ Noise: the S/N of an observation is the transit-depth signal of one scale height
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -79,7 +80,10 @@ class IsothermalTransmissionModel(ForwardModel):
     """Transit depth (ppm) on :data:`MODEL_GRID` for theta rows in :data:`DEFAULT_PRIORS` order."""
 
     def __init__(self, opacity_path: Path, priors: PriorBox | None = None) -> None:
-        doc = json.loads(opacity_path.read_text())
+        raw = opacity_path.read_bytes()
+        #: Checksum of the opacity table (named in every retrieval's provenance).
+        self.opacity_sha256 = hashlib.sha256(raw).hexdigest()
+        doc = json.loads(raw)
         grid = SpectralGrid(**doc["grid"])
         if grid != MODEL_GRID:
             raise InvalidQuantity(f"opacity table is for grid {grid}, not {MODEL_GRID}", field="grid")

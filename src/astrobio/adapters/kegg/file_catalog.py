@@ -80,12 +80,14 @@ class FileKeggCatalog(PathwayCatalog, PathwayMembership):
         return sorted(p.stem for p in (self._root / "kgml").glob("*.xml"))
 
     def fetch(self, pathway_id: str) -> Pathway:
+        return self.fetch_document(pathway_id)[0]
+
+    def fetch_document(self, pathway_id: str) -> tuple[Pathway, bytes]:
         path = self._root / "kgml" / f"{require_pathway_id(pathway_id)}.xml"
         if not path.is_file():
             raise NotFound(f"no bundled KGML map {pathway_id!r} in {path.parent}", field="pathway_id")
-        return with_names(
-            parse_kgml(path.read_bytes(), source=f"{self.source}/{path.name}"), self.compound_names
-        )
+        data = path.read_bytes()
+        return with_names(parse_kgml(data, source=f"{self.source}/{path.name}"), self.compound_names), data
 
 
 def with_names(pathway: Pathway, names: dict[str, str]) -> Pathway:

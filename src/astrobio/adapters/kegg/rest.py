@@ -80,9 +80,13 @@ class KeggRestCatalog(PathwayCatalog):
         return [strip_prefix(line.split("\t", 1)[0].strip()) for line in text.splitlines() if line.strip()]
 
     def fetch(self, pathway_id: str) -> Pathway:
+        return self.fetch_document(pathway_id)[0]
+
+    def fetch_document(self, pathway_id: str) -> tuple[Pathway, bytes]:
         pid = require_pathway_id(pathway_id)
-        pathway = parse_kgml(self._get(f"/get/{pid}/kgml"), source=f"{self.source}/get/{pid}/kgml")
-        return dataclasses.replace(pathway, compound_names=self.compound_names(pathway.compounds))
+        data = self._get(f"/get/{pid}/kgml")
+        pathway = parse_kgml(data, source=f"{self.source}/get/{pid}/kgml")
+        return dataclasses.replace(pathway, compound_names=self.compound_names(pathway.compounds)), data
 
     def compound_names(self, ids: tuple[str, ...]) -> dict[str, str]:
         wanted = sorted(c for c in ids if c.startswith("C"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from astrobio.application.ports.genomes import GenomeRepository
 from astrobio.domain.genome import AssemblyRecord, Genome
@@ -55,11 +55,18 @@ class InMemoryGenomeRepository(GenomeRepository):
             self.genomes[k] for k in sorted(self.genomes) if taxid is None or self.genomes[k].taxid == taxid
         ]
 
-    def list_genomes(self, *, offset: int = 0, limit: int = 100, taxid: int | None = None) -> list[Genome]:
-        return self._genomes(taxid)[offset : offset + limit]
+    def list_genomes(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        taxid: int | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[Genome]:
+        return [g for g in self._genomes(taxid) if g.accession not in exclude][offset : offset + limit]
 
-    def count_genomes(self, *, taxid: int | None = None) -> int:
-        return len(self._genomes(taxid))
+    def count_genomes(self, *, taxid: int | None = None, exclude: Collection[str] = ()) -> int:
+        return sum(1 for g in self._genomes(taxid) if g.accession not in exclude)
 
     def replace_links(self, model_id: str, links: Sequence[GenomeModelLink]) -> None:
         with self._lock:

@@ -107,6 +107,33 @@ def quality_of(model: Any) -> ModelQuality:
                         imbalanced_examples=tuple(examples))
 
 
+def reaction_network(model: Any) -> dict[str, Any]:
+    """The model's reactions as plain mappings (the ``reaction_network`` validator's input).
+
+    Every species is declared (an empty formula when the SBML gives none); boundary reactions
+    (exchange, demand, sink) and the objective are exempt from balance checks by listing their
+    ids among the ``exchange_prefixes``.
+    """
+    from astrobio.adapters.quality.reactions import BOUNDARY_PREFIXES
+
+    objective = {r.id for r in model.reactions if r.objective_coefficient}
+    exempt = sorted({r.id for r in model.boundary} | objective)
+    return {
+        "reactions": [
+            {
+                "id": r.id,
+                "stoichiometry": {m.id: float(c) for m, c in r.metabolites.items()},
+                "lower_bound": float(r.lower_bound),
+                "upper_bound": float(r.upper_bound),
+            }
+            for r in model.reactions
+        ],
+        "formulas": {m.id: m.formula or "" for m in model.metabolites},
+        "charges": {m.id: float(m.charge) for m in model.metabolites if m.charge is not None},
+        "exchange_prefixes": [*BOUNDARY_PREFIXES, *exempt],
+    }
+
+
 def _taxid(model: Any) -> int | None:
     value = model.annotation.get("taxonomy")
     if isinstance(value, list):
@@ -126,7 +153,9 @@ class CobraFbaEngine(FbaEngine):
         self._guard = threading.Lock()
 
     def _read(self, path: str) -> Any:
-        text = read_sbml_text(path)
+        return self._read_text(path, read_sbml_text(path))
+
+    def _read_text(self, path: str, text: str) -> Any:
         from cobra.io import read_sbml_model
         from cobra.io.sbml import CobraSBMLError
 
@@ -138,7 +167,8 @@ class CobraFbaEngine(FbaEngine):
             raise InvalidDataset(f"{path}: invalid SBML model: {first}", field="path") from None
 
     def parse(self, path: str) -> ParsedSbml:
-        model = self._read(path)
+        text = read_sbml_text(path)
+        model = self._read_text(path, text)
         if not model.reactions:
             raise InvalidDataset(f"{path}: the SBML has no reactions", field="path")
         objective = [r.id for r in model.reactions if r.objective_coefficient != 0]
@@ -149,7 +179,8 @@ class CobraFbaEngine(FbaEngine):
             n_reactions=len(model.reactions), n_metabolites=len(model.metabolites), n_genes=len(model.genes),
             exchanges=exchanges, default_medium={k: float(v) for k, v in model.medium.items()},
             derived_base_medium=derived_base_medium(model, exchanges), quality=quality_of(model),
-            reaction_ids=frozenset(r.id for r in model.reactions))
+            reaction_ids=frozenset(r.id for r in model.reactions), network=reaction_network(model),
+            document=text.encode("utf-8"))
 
     def _loaded(self, model: MetabolicModel) -> _Cached:
         key = (model.sbml_sha256, model.objective)

@@ -1,7 +1,13 @@
-"""Quality of nucleotide sequences (FASTA text or ``{id: sequence}``): alphabet, N fraction, GC.
+"""Quality of nucleotide sequences: alphabet, N fraction, GC.
+
+The data is FASTA text, ``{id: sequence}``, or -- for genomes too large to hold as text -- a
+sequence of per-record base counts (objects with ``id``, ``length``, ``gc_bases``, ``n_bases``,
+``unambiguous_bases`` and optionally ``invalid_bases``, e.g.
+:class:`~astrobio.application.ports.genomes.SequenceComposition`).
 
 * validity: share of characters in the IUPAC nucleotide alphabet;
-* completeness: 1 - fraction of ``N`` (unknown bases);
+* completeness: 1 - fraction of ``N`` (unknown bases); an N fraction above 50 % is an ERROR
+  (blocks publication), above 10 % a WARNING, otherwise INFO;
 * uniqueness: distinct record ids;
 * consistency: each record's GC content within the plausible range of known genomes (13-75 %,
   *Carsonella ruddii* to *Anaeromyxobacter*), and within 10 points of the sample's median.
@@ -10,6 +16,8 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +26,51 @@ from astrobio.domain.quality import QualityIssue, QualityMetrics, QualityReport,
 
 IUPAC = frozenset("ACGTURYSWKMBDHVN-")
 GC_RANGE = (0.13, 0.75)
+N_ERROR_FRACTION = 0.50
+N_WARNING_FRACTION = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    id: str
+    length: int
+    gc: int
+    n: int
+    unambiguous: int
+    invalid: int
+
+
+def _counts_of(seq_id: str, seq: str) -> _Counts:
+    return _Counts(
+        id=seq_id,
+        length=len(seq),
+        gc=sum(seq.count(c) for c in "GCS"),
+        n=seq.count("N"),
+        unambiguous=sum(seq.count(c) for c in "ACGTUSW"),
+        invalid=sum(1 for c in seq if c not in IUPAC),
+    )
+
+
+def _records(data: Any) -> tuple[list[_Counts], list[str]]:
+    if isinstance(data, str):
+        parsed = parse_fasta(data)
+        ids = parsed.pop("__ids__").split("\x00") if parsed.get("__ids__") else []
+        return [_counts_of(k, s) for k, s in parsed.items()], ids
+    if isinstance(data, Mapping):
+        items = {str(k): str(v).upper() for k, v in data.items()}
+        return [_counts_of(k, s) for k, s in items.items()], list(items)
+    rows = [
+        _Counts(
+            id=str(r.id),
+            length=int(r.length),
+            gc=int(r.gc_bases),
+            n=int(r.n_bases),
+            unambiguous=int(r.unambiguous_bases),
+            invalid=int(getattr(r, "invalid_bases", 0)),
+        )
+        for r in data
+    ]
+    return rows, [r.id for r in rows]
 
 
 def parse_fasta(text: str) -> dict[str, str]:
@@ -44,20 +97,13 @@ class GenomeSequenceValidator(QualityValidator):
     kind = "genome_sequence"
 
     def validate(self, subject: str, data: Any) -> QualityReport:
-        if isinstance(data, str):
-            parsed = parse_fasta(data)
-            ids = parsed.pop("__ids__").split("\x00") if parsed.get("__ids__") else []
-        else:
-            parsed, ids = (
-                {str(k): str(v).upper() for k, v in dict(data).items()},
-                [str(k) for k in dict(data)],
-            )
+        records, ids = _records(data)
         issues: list[QualityIssue] = []
-        total = sum(len(s) for s in parsed.values())
+        total = sum(r.length for r in records)
         if total == 0:
             issues.append(QualityIssue(severity=Severity.ERROR, code="empty", message="no sequence data"))
-        invalid = sum(1 for s in parsed.values() for c in s if c not in IUPAC)
-        n_count = sum(s.count("N") for s in parsed.values())
+        invalid = sum(r.invalid for r in records)
+        n_count = sum(r.n for r in records)
         if invalid:
             issues.append(
                 QualityIssue(
@@ -68,12 +114,17 @@ class GenomeSequenceValidator(QualityValidator):
                 )
             )
         if n_count:
+            n_fraction = n_count / max(total, 1)
             issues.append(
                 QualityIssue(
-                    severity=Severity.INFO,
+                    severity=Severity.ERROR
+                    if n_fraction > N_ERROR_FRACTION
+                    else Severity.WARNING
+                    if n_fraction > N_WARNING_FRACTION
+                    else Severity.INFO,
                     code="n_bases",
                     count=n_count,
-                    message=f"{n_count / max(total, 1):.2%} unknown bases (N)",
+                    message=f"{n_fraction:.2%} unknown bases (N)",
                 )
             )
         dups = len(ids) - len(set(ids))
@@ -86,7 +137,7 @@ class GenomeSequenceValidator(QualityValidator):
                     message=f"{dups} duplicate record ids",
                 )
             )
-        gcs = {k: g for k, s in parsed.items() if (g := gc_fraction(s)) is not None}
+        gcs = {r.id: r.gc / r.unambiguous for r in records if r.unambiguous}
         odd = 0
         if gcs:
             med = statistics.median(gcs.values())
@@ -114,7 +165,7 @@ class GenomeSequenceValidator(QualityValidator):
             subject=subject,
             metrics=metrics,
             issues=tuple(issues),
-            rows=len(parsed),
+            rows=len(records),
             created_at=datetime.now(UTC),
             validator=type(self).__name__,
             details=details,

@@ -195,7 +195,7 @@ def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> st
     )
     fails = "".join(f"<li>{html.escape(r.planet_name)}: {html.escape(r.error or '')}</li>" for r in failures)
     prov = "".join(
-        f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(v))}</li>" for k, v in run.provenance.items()
+        f"<li><b>{html.escape(str(k))}</b>: {_prov_value(v)}</li>" for k, v in run.provenance.items()
     )
     count_text = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     return f"""<!DOCTYPE html>
@@ -222,6 +222,18 @@ climate's &sigma;.</p>
 <h2>Provenance</h2><ul id="provenance">{prov}</ul>
 </body></html>
 """
+
+
+def _prov_value(value: Any) -> str:
+    """A provenance value as HTML: lists (models, dataset versions) and mappings as nested lists."""
+    if isinstance(value, dict):
+        items = "".join(f"<li>{html.escape(str(k))}: {_prov_value(v)}</li>" for k, v in value.items())
+        return f"<ul>{items}</ul>"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "none"
+        return "<ul>" + "".join(f"<li>{_prov_value(v)}</li>" for v in value) + "</ul>"
+    return "—" if value is None else html.escape(str(value))
 
 
 class HtmlReportWriter(ReportWriter):

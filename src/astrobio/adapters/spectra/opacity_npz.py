@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ SOURCE = (
 @lru_cache(maxsize=4)
 def _load(path: str) -> OpacityTables:
     try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         with np.load(path) as d:
             return OpacityTables(
                 wavenumber_cm1=d["wavenumber_cm1"],
@@ -33,6 +35,7 @@ def _load(path: str) -> OpacityTables:
                 kdist_weight=d["kdist_weight"],
                 kdist_ratio=d["kdist_ratio"],
                 source=f"{SOURCE} [{Path(path).name}]",
+                sha256=digest,
             )
     except (OSError, KeyError, ValueError) as exc:
         raise InvalidDataset(f"opacity tables {path} unreadable: {exc}", field="opacity") from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -137,17 +137,28 @@ class SqlGenomeRepository(GenomeRepository):
             row = conn.execute(sa.select(genomes).where(genomes.c.accession == accession)).first()
         return None if row is None else genome_from_row(row)
 
-    def list_genomes(self, *, offset: int = 0, limit: int = 100, taxid: int | None = None) -> list[Genome]:
+    def list_genomes(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        taxid: int | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[Genome]:
         q = sa.select(genomes).order_by(genomes.c.accession).offset(offset).limit(limit)
         if taxid is not None:
             q = q.where(genomes.c.taxid == taxid)
+        if exclude:
+            q = q.where(genomes.c.accession.not_in(list(exclude)))
         with self._engine.connect() as conn:
             return [genome_from_row(r) for r in conn.execute(q)]
 
-    def count_genomes(self, *, taxid: int | None = None) -> int:
+    def count_genomes(self, *, taxid: int | None = None, exclude: Collection[str] = ()) -> int:
         q = sa.select(sa.func.count()).select_from(genomes)
         if taxid is not None:
             q = q.where(genomes.c.taxid == taxid)
+        if exclude:
+            q = q.where(genomes.c.accession.not_in(list(exclude)))
         with self._engine.connect() as conn:
             return int(conn.execute(q).scalar_one())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -63,6 +63,55 @@ class GenomeReader(Protocol):
     """
 
     def read(self, paths: Sequence[Path], *, accession: str | None = None) -> Genome: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceComposition:
+    """Base counts of one nucleotide record: what the ``genome_sequence`` validator needs."""
+
+    id: str
+    length: int
+    gc_bases: int
+    n_bases: int
+    unambiguous_bases: int  # A C G T U S W: the denominator of the GC fraction
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnotationCheck:
+    """Consistency of GFF3 annotation with the sequences it annotates (zeros when not checked)."""
+
+    features: int = 0
+    unknown_seqid: int = 0  # features on a sequence absent from the sequence files and regions
+    out_of_bounds: int = 0  # sequences with a feature ending past their end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedGenome:
+    genome: Genome
+    records: tuple[SequenceComposition, ...] = ()
+    annotation: AnnotationCheck = AnnotationCheck()
+
+
+class GenomeFileParser(GenomeReader, Protocol):
+    """A :class:`GenomeReader` that also returns per-record composition and annotation checks."""
+
+    def parse(self, paths: Sequence[Path], *, accession: str | None = None) -> ParsedGenome: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    """A source file as a dataset version records it: ``data`` is None above the inline limit."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+    data: bytes | None
+
+
+class SourceFiles(Protocol):
+    """Checksums (and, up to ``inline_limit_bytes``, the bytes) of local source files."""
+
+    def describe(self, path: Path, *, inline_limit_bytes: int) -> SourceFile: ...
 
 
 class ModelOrganismCatalog(Protocol):
@@ -130,10 +179,17 @@ class GenomeRepository(Protocol):
     def get_genome(self, accession: str) -> Genome | None: ...
 
     def list_genomes(
-        self, *, offset: int = 0, limit: int = 100, taxid: int | None = None
-    ) -> list[Genome]: ...
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        taxid: int | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[Genome]:
+        """Ordered by accession, leaving out the accessions in ``exclude``."""
+        ...
 
-    def count_genomes(self, *, taxid: int | None = None) -> int: ...
+    def count_genomes(self, *, taxid: int | None = None, exclude: Collection[str] = ()) -> int: ...
 
     def replace_links(self, model_id: str, links: Sequence[GenomeModelLink]) -> None: ...
 

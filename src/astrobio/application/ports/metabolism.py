@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from astrobio.domain.metabolism import FbaOutcome, MetabolicModel, ModelQuality
 from astrobio.domain.metabolism_environment import PlanetEnvironment
@@ -55,6 +55,12 @@ class ParsedSbml:
     derived_base_medium: dict[str, float]
     quality: ModelQuality
     reaction_ids: frozenset[str] = frozenset()
+    #: The model's reactions as plain mappings for the ``reaction_network`` quality validator
+    #: (``reactions`` with ``id``, ``stoichiometry``, bounds; ``formulas``; ``charges``;
+    #: ``exchange_prefixes`` exempting boundary reactions from balance checks).
+    network: Mapping[str, Any] = field(default_factory=dict)
+    #: The SBML document as read (uncompressed bytes).
+    document: bytes = b""
 
 
 class FbaEngine(Protocol):

@@ -22,6 +22,10 @@ class PathwayCatalog(Protocol):
         """One parsed map; ``NotFound`` when unknown, ``InvalidDataset`` when its KGML is bad."""
         ...
 
+    def fetch_document(self, pathway_id: str) -> tuple[Pathway, bytes]:
+        """Like :meth:`fetch`, with the KGML document the map was parsed from (as served)."""
+        ...
+
 
 class PathwayMembership(Protocol):
     """KEGG's pathway membership tables (reference maps -> compounds), for enrichment."""

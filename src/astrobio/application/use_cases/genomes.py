@@ -17,6 +17,8 @@ from astrobio.application.ports.genomes import (
     ModelOrganismCatalog,
     Progress,
 )
+from astrobio.application.ports.governance import GovernanceRepository
+from astrobio.domain.dataset_version import SecurityLevel, dataset_id_for
 from astrobio.domain.errors import InvalidDataset, InvalidQuantity, NotFound
 from astrobio.domain.genome import (
     ASSEMBLY_FILE_SUFFIXES,
@@ -28,6 +30,44 @@ from astrobio.domain.genome import (
 from astrobio.domain.genome_links import GenomeModelLink, ModelOrganism, match
 
 MAX_LINKS_PER_MODEL = 20
+#: Dataset kind under which each ingested genome is versioned (dataset ``genome.<accession>``).
+GENOME_KIND = "genome"
+
+
+class GenomeVisibility:
+    """Which genomes a reader may see.
+
+    A genome recorded as a dataset above the reader's read clearance is hidden: listings leave it
+    out and lookups answer *not found*, exactly like a missing genome (its existence is not
+    disclosed). Without a governance store every genome is visible.
+    """
+
+    def __init__(self, governance: GovernanceRepository | None = None) -> None:
+        self._governance = governance
+
+    def hidden(self, clearance: SecurityLevel) -> frozenset[str]:
+        if self._governance is None or clearance >= SecurityLevel.SECRET:
+            return frozenset()
+        out: set[str] = set()
+        offset = 0
+        while True:
+            page = self._governance.list_datasets(
+                query=None, max_level=SecurityLevel.SECRET, kind=GENOME_KIND, offset=offset, limit=500
+            )
+            out |= {d.metadata.identifier for d in page.items if d.security_level > clearance}
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                return frozenset(out)
+
+    def visible(self, accession: str, clearance: SecurityLevel) -> bool:
+        if self._governance is None or clearance >= SecurityLevel.SECRET:
+            return True
+        try:
+            dataset_id = dataset_id_for(GENOME_KIND, accession)
+        except InvalidQuantity:
+            return True  # no dataset can have that id
+        ds = self._governance.get_dataset(dataset_id)
+        return ds is None or ds.security_level <= clearance
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,8 +197,12 @@ class DownloadAssembly:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IngestGenomeCommand:
+    """``security_level``: of the genome's dataset (RESTRICTED and above: stored encrypted, and the
+    genome hidden from readers without that clearance)."""
+
     paths: Sequence[Path]
     accession: str | None = None
+    security_level: SecurityLevel = SecurityLevel.PUBLIC
 
 
 class IngestGenome:
@@ -175,16 +219,22 @@ class IngestGenome:
     def execute(self, command: IngestGenomeCommand) -> Genome:
         if not command.paths:
             raise InvalidDataset("no files given", field="paths")
-        genome = self._reader.read(command.paths, accession=command.accession)
+        genome = self._with_assembly(self._reader.read(command.paths, accession=command.accession))
+        return self._store(genome)
+
+    def _with_assembly(self, genome: Genome) -> Genome:
         asm = self._repo.get_assembly(genome.accession)
-        if asm is not None:
-            genome = replace(
-                genome,
-                organism_name=genome.organism_name or asm.organism_name,
-                taxid=genome.taxid or asm.taxid,
-                strain=genome.strain or asm.strain,
-                assembly_name=genome.assembly_name or asm.asm_name,
-            )
+        if asm is None:
+            return genome
+        return replace(
+            genome,
+            organism_name=genome.organism_name or asm.organism_name,
+            taxid=genome.taxid or asm.taxid,
+            strain=genome.strain or asm.strain,
+            assembly_name=genome.assembly_name or asm.asm_name,
+        )
+
+    def _store(self, genome: Genome) -> Genome:
         genome = replace(genome, created_at=self._clock.now())
         self._repo.add_genome(genome)
         self._link.execute()
@@ -200,19 +250,28 @@ class GenomePage:
 
 
 class ListGenomes:
-    """Ingested genomes ordered by accession; 1 <= limit <= 1000; optional taxid filter."""
+    """Ingested genomes ordered by accession; 1 <= limit <= 1000; optional taxid filter; genomes
+    above the reader's clearance are left out."""
 
-    def __init__(self, repo: GenomeRepository) -> None:
+    def __init__(self, repo: GenomeRepository, visibility: GenomeVisibility | None = None) -> None:
         self._repo = repo
+        self._visibility = visibility or GenomeVisibility()
 
-    def execute(self, offset: int = 0, limit: int = 100, taxid: int | None = None) -> GenomePage:
+    def execute(
+        self,
+        offset: int = 0,
+        limit: int = 100,
+        taxid: int | None = None,
+        clearance: SecurityLevel = SecurityLevel.SECRET,
+    ) -> GenomePage:
         if offset < 0:
             raise InvalidQuantity("offset must be >= 0", field="offset")
         if not 1 <= limit <= 1000:
             raise InvalidQuantity("limit must be in 1..1000", field="limit")
+        hidden = self._visibility.hidden(clearance)
         return GenomePage(
-            items=self._repo.list_genomes(offset=offset, limit=limit, taxid=taxid),
-            total=self._repo.count_genomes(taxid=taxid),
+            items=self._repo.list_genomes(offset=offset, limit=limit, taxid=taxid, exclude=hidden),
+            total=self._repo.count_genomes(taxid=taxid, exclude=hidden),
             offset=offset,
             limit=limit,
         )
@@ -225,14 +284,16 @@ class GenomeView:
 
 
 class GetGenome:
-    """One genome with its statistics, QC and the metabolic models built from its organism."""
+    """One genome with its statistics, QC and the metabolic models built from its organism
+    (*not found* when above the reader's clearance)."""
 
-    def __init__(self, repo: GenomeRepository) -> None:
+    def __init__(self, repo: GenomeRepository, visibility: GenomeVisibility | None = None) -> None:
         self._repo = repo
+        self._visibility = visibility or GenomeVisibility()
 
-    def execute(self, accession: str) -> GenomeView:
+    def execute(self, accession: str, clearance: SecurityLevel = SecurityLevel.SECRET) -> GenomeView:
         genome = self._repo.get_genome(accession)
-        if genome is None:
+        if genome is None or not self._visibility.visible(accession, clearance):
             raise NotFound(f"genome {accession!r} not found", field="accession")
         return GenomeView(genome=genome, models=self._repo.links_for_genome(accession))
 
@@ -254,16 +315,24 @@ class GetModelGenome:
     """The organism of a metabolic model and the genomes (with QC) or assemblies it links to.
 
     Rules: known model ids come from the model-organism table, whether or not the model itself
-    was ingested by the metabolism registry; an empty ``genomes`` means no genome is known yet.
+    was ingested by the metabolism registry; an empty ``genomes`` means no genome is known yet;
+    genomes above the reader's clearance are left out.
     """
 
-    def __init__(self, repo: GenomeRepository, catalog: ModelOrganismCatalog) -> None:
+    def __init__(
+        self,
+        repo: GenomeRepository,
+        catalog: ModelOrganismCatalog,
+        visibility: GenomeVisibility | None = None,
+    ) -> None:
         self._repo, self._catalog = repo, catalog
+        self._visibility = visibility or GenomeVisibility()
 
-    def execute(self, model_id: str) -> ModelGenomeView:
+    def execute(self, model_id: str, clearance: SecurityLevel = SecurityLevel.SECRET) -> ModelGenomeView:
         organism = self._catalog.get(model_id)
         if organism is None:
             raise NotFound(f"no organism known for metabolic model {model_id!r}", field="model_id")
+        hidden = self._visibility.hidden(clearance)
         linked = [
             LinkedGenome(
                 link=link,
@@ -271,6 +340,7 @@ class GetModelGenome:
                 assembly=self._repo.get_assembly(link.accession),
             )
             for link in self._repo.links_for_model(model_id)
+            if link.accession not in hidden
         ]
         linked.sort(key=lambda x: (-x.link.confidence, x.genome is None, x.link.accession))
         return ModelGenomeView(organism=organism, genomes=linked)

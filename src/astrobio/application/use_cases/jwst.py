@@ -132,6 +132,8 @@ class RetrieveAtmosphere:
         provenance = {
             "estimator": self._estimator.model_id,
             "forward_model": type(self._model).__name__,
+            # The opacity table's checksum, where the forward model reads one.
+            **({"opacity_sha256": str(t)} if (t := getattr(self._model, "opacity_sha256", "")) else {}),
             "grid": f"{grid.min_um}-{grid.max_um} um, {grid.n_bins} bins",
             "rebinned": str(not on_grid(spectrum, grid)).lower(),
         }

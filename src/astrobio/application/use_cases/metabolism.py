@@ -9,6 +9,7 @@ from astrobio.application.ports.clock import Clock
 from astrobio.application.ports.metabolism import (
     FbaEngine,
     MetabolicModelRepository,
+    ParsedSbml,
     SbmlStore,
     SurfaceFluxes,
 )
@@ -63,6 +64,11 @@ class IngestSbml:
         self._repo, self._store, self._engine, self._clock = repo, store, engine, clock
 
     def execute(self, command: IngestSbmlCommand) -> MetabolicModel:
+        model, _ = self.prepare(command)
+        return self.store(command, model)
+
+    def prepare(self, command: IngestSbmlCommand) -> tuple[MetabolicModel, ParsedSbml]:
+        """Parse and check the file (nothing is written): the model to register and the parse."""
         organism_class(command.organism_class)
         if command.model_id is not None:
             require_model_id(command.model_id)
@@ -85,6 +91,10 @@ class IngestSbml:
         if missing:
             raise InvalidDataset(f"{command.path}: unknown reaction(s) {sorted(missing)}",
                                  field="objective" if objective in missing else "base_medium")
+        return model, parsed
+
+    def store(self, command: IngestSbmlCommand, model: MetabolicModel) -> MetabolicModel:
+        """Copy the checked file into the SBML store and record the model."""
         stored = self._store.put(command.path)
         model = replace(model, sbml_sha256=stored.sha256, sbml_uri=stored.uri)
         self._repo.add(model)

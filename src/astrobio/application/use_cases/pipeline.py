@@ -56,12 +56,23 @@ def _stage_options(options: Mapping[str, Any]) -> StageOptions:
     )
 
 
+def _run_provenance(provenance: Mapping[str, Any], metabolism: str) -> dict[str, Any]:
+    out = dict(provenance)
+    if metabolism != "fba" and isinstance(out.get("models"), list):
+        out["models"] = [
+            m for m in out["models"] if not (isinstance(m, Mapping) and m.get("kind") == "metabolic_model")
+        ]
+    return out
+
+
 class StartPipelineRun:
     """Validate a pipeline request and record the run as queued (a worker or the CLI executes it).
 
     Rules: modes must be known JWST modes (422 naming ``modes``); 1 <= n_transits <= 10000; metabolism
     ``fba`` or ``fixed``; every named planet must be stored (422 naming ``planets`` and listing the
-    unknown ones); duplicates are dropped, order kept; an empty list is refused.
+    unknown ones); duplicates are dropped, order kept; an empty list is refused. The run records its
+    provenance (catalog dataset version, model checkpoints, code version); with ``fixed`` metabolism
+    no metabolic model is listed among its ``models``.
     """
 
     def __init__(
@@ -109,10 +120,22 @@ class StartPipelineRun:
             options=_options(command),
             planets=names,
             n_planets=n,
-            provenance=self._provenance(),
+            provenance=_run_provenance(self._provenance(), command.metabolism),
         )
         self._runs.add_run(run)
         return run
+
+
+def result_refs(provenance: Mapping[str, Any]) -> dict[str, Any]:
+    """What each planet's result keeps of its run's provenance: the catalog dataset version and the
+    ids of the metabolic models (their versions, and the surrogate's training data, stay on the run)."""
+    models = provenance.get("models") or []
+    return {
+        "catalog_version": provenance.get("catalog_dataset_version"),
+        "metabolic_models": [
+            m["id"] for m in models if isinstance(m, Mapping) and m.get("kind") == "metabolic_model"
+        ],
+    }
 
 
 class RunPipeline:
@@ -166,7 +189,7 @@ class RunPipeline:
             size = int(run.options.get("chunk_size", 500))
             opts = _stage_options(run.options)
             for i in range(0, len(planets), size):
-                results = self._pipeline.run(run.id, planets[i : i + size], opts)
+                results = self._pipeline.run(run.id, planets[i : i + size], opts, result_refs(run.provenance))
                 run = self._store(run, results)
                 if progress is not None:
                     progress(run.n_done, run.n_planets)
@@ -182,7 +205,9 @@ class RunPipeline:
         run = self._get(run_id)
         if run.finished:
             raise Conflict(f"pipeline run {run_id!r} already {run.status.value}", field="run_id")
-        results = self._pipeline.run(run.id, self._planets(run, names), _stage_options(run.options))
+        results = self._pipeline.run(
+            run.id, self._planets(run, names), _stage_options(run.options), result_refs(run.provenance)
+        )
         self._runs.add_results(results)
         run = self._recount(self._get(run_id))
         if run.n_done >= run.n_planets:

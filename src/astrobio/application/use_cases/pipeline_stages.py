@@ -95,6 +95,11 @@ class PlanetPipeline:
     FBA (``"fba"``) falling back to the fixed modern-Earth fluxes when it cannot run, or the fixed
     fluxes directly (``"fixed"``); then atmosphere, spectrum, detectability and the potential.
     Any error inside a planet's chain fails that planet only, with its message.
+
+    Each result's provenance references its run's (``refs``): the catalog dataset version
+    (``catalog_version``) and ``models``, the ids of the checkpoints this planet used (the climate
+    surrogate; the metabolic models when FBA produced its fluxes). Versions and details of those
+    models live once, on the run.
     """
 
     def __init__(
@@ -114,11 +119,18 @@ class PlanetPipeline:
         self._spectrum = spectrum
         self._code_version = code_version
 
-    def run(self, run_id: str, planets: Sequence[Planet], options: StageOptions) -> list[PlanetResult]:
+    def run(
+        self,
+        run_id: str,
+        planets: Sequence[Planet],
+        options: StageOptions,
+        refs: Mapping[str, Any] | None = None,
+    ) -> list[PlanetResult]:
         out: list[PlanetResult] = []
         candidates: list[tuple[Planet, Assessment]] = []
+        refs = refs or {}
         for planet in planets:
-            base = {"code_version": self._code_version, "catalog": planet.source}
+            base = self._base(planet, refs)
             try:
                 a = assess_planet(planet, self._colours)
             except DomainError as exc:
@@ -148,8 +160,16 @@ class PlanetPipeline:
                 )
         estimates, climate_note = self._estimates(candidates)
         for planet, a in candidates:
-            out.append(self._model(run_id, planet, a, estimates.get(planet.name), climate_note, options))
+            out.append(
+                self._model(run_id, planet, a, estimates.get(planet.name), climate_note, options, refs)
+            )
         return out
+
+    def _base(self, planet: Planet, refs: Mapping[str, Any]) -> dict[str, Any]:
+        prov: dict[str, Any] = {"code_version": self._code_version, "catalog": planet.source}
+        if refs.get("catalog_version"):
+            prov["catalog_version"] = refs["catalog_version"]
+        return prov
 
     def _estimates(
         self, candidates: Sequence[tuple[Planet, Assessment]]
@@ -161,16 +181,18 @@ class PlanetPipeline:
         except DomainError as exc:  # no active surrogate: every planet falls back to the grey estimate
             return {}, f" (climate surrogate unavailable: {exc.message})"
 
-    def _fluxes(self, ts_k: float, a: Assessment, options: StageOptions) -> BiogenicFluxes:
+    def _fluxes(self, ts_k: float, a: Assessment, options: StageOptions) -> tuple[BiogenicFluxes, bool]:
+        """The fluxes and whether FBA (the metabolic models) produced them."""
         par = EARTH_MEAN_PAR_UMOL_M2_S * a.insolation_earth
         if options.metabolism == "fixed":
-            return self._fixed.fluxes(temperature_k=ts_k, pressure_bar=1.0, photon_flux_umol_m2_s=par)
+            return self._fixed.fluxes(temperature_k=ts_k, pressure_bar=1.0, photon_flux_umol_m2_s=par), False
         try:
             if self._metabolism_stage is None:
                 self._metabolism_stage = self._metabolism()
-            return self._metabolism_stage.fluxes(
+            fba = self._metabolism_stage.fluxes(
                 temperature_k=ts_k, pressure_bar=1.0, photon_flux_umol_m2_s=par
             )
+            return fba, True
         except Exception as exc:
             fixed = self._fixed.fluxes(temperature_k=ts_k, pressure_bar=1.0, photon_flux_umol_m2_s=par)
             msg = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
@@ -178,7 +200,7 @@ class PlanetPipeline:
                 flux_molecules_cm2_s=fixed.flux_molecules_cm2_s,
                 oxygenic=fixed.oxygenic,
                 source=f"{fixed.source}; FBA unavailable: {msg}",
-            )
+            ), False
 
     def _model(
         self,
@@ -188,19 +210,25 @@ class PlanetPipeline:
         est: ClimateEstimate | None,
         climate_note: str,
         options: StageOptions,
+        refs: Mapping[str, Any],
     ) -> PlanetResult:
         summary = summary_of(a, planet)
-        prov: dict[str, Any] = {"code_version": self._code_version, "catalog": planet.source}
+        prov = self._base(planet, refs)
+        models: list[str] = []
+        prov["models"] = models
         try:
             if est is not None:
                 ts, sigma, source = est.ts_k, est.ts_sigma_k, f"climate surrogate {est.model_id}"
                 prov["climate_model"] = est.model_id
+                models.append(est.model_id)
             else:
                 ts, sigma = grey_surface_temperature_k(a.teq_k), GREY_SURFACE_SIGMA_K
                 source = "grey radiative estimate (A=0.3, tau_IR=0.86), sigma 20 K" + climate_note
             prov["climate"] = source
-            fluxes = self._fluxes(ts, a, options)
+            fluxes, used_fba = self._fluxes(ts, a, options)
             prov["metabolism"] = fluxes.source
+            if used_fba:
+                models.extend(str(m) for m in refs.get("metabolic_models", ()))
             vmr = dict(ABIOTIC_VMR) | (dict(OXYGENIC_VMR) if fluxes.oxygenic else {})
             spec = self._spectrum().compute(
                 planet,

@@ -17,6 +17,7 @@ from astrobio.domain.errors import InvalidDataset
 from astrobio.domain.population import (
     GenotypePca,
     Population,
+    PopulationSample,
     ReadStats,
     SequenceFile,
     VariantFrequency,
@@ -44,6 +45,19 @@ class PopulationReport:
     unknown_vcf_samples: int
     n_sequence_files: int = 0
     unknown_index_samples: int = 0
+    n_vcf_samples: int = 0
+    #: share of missing genotype calls over the panel samples of the VCF (None without a VCF)
+    missing_genotype_fraction: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreparedPopulationData:
+    """Everything an ingestion computed, before it is stored."""
+
+    samples: list[PopulationSample]
+    frequencies: list[VariantFrequency]
+    sequence_files: list[SequenceFile]
+    report: PopulationReport
 
 
 class Ingest1000Genomes:
@@ -61,20 +75,27 @@ class Ingest1000Genomes:
         self._reader, self._pca, self._repo = reader, pca, repo
 
     def execute(self, command: Ingest1000GenomesCommand) -> PopulationReport:
+        return self._store(self._prepare(command))
+
+    def _prepare(self, command: Ingest1000GenomesCommand) -> PreparedPopulationData:
+        """Read and compute everything; nothing is stored yet."""
         samples = self._reader.read_samples(command.panel)
         names = self._reader.population_names(command.sample_table) if command.sample_table else {}
         populations = populations_of(samples, names)
         frequencies: list[VariantFrequency] = []
         pca: GenotypePca | None = None
-        n_variants = unknown = 0
+        n_variants = unknown = vcf_samples = 0
+        missing: float | None = None
         if command.vcf is not None:
             g = self._reader.read_genotypes(command.vcf)
             sup = {s.sample_id: s.super_population for s in samples}
             keep = np.array([sid in sup for sid in g.sample_ids], dtype=bool)
+            vcf_samples = len(g.sample_ids)
             unknown = int((~keep).sum())
             if not keep.any():
                 raise InvalidDataset(f"{command.vcf.name}: none of its samples is in the panel", field="vcf")
             dosage = g.dosage[:, keep]
+            missing = float((dosage < 0).mean()) if dosage.size else 0.0
             groups = np.array([sup[s] for s, k in zip(g.sample_ids, keep, strict=True) if k])
             n_variants = dosage.shape[0]
             for group, af in allele_frequencies(dosage, groups).items():
@@ -100,18 +121,26 @@ class Ingest1000Genomes:
             for f in self._reader.read_index(index):
                 files.setdefault(f.path, f)
         known = {s.sample_id for s in samples}
-        unknown_index = len({f.sample_id for f in files.values()} - known)
-        self._repo.replace_population_data(samples, populations, frequencies, pca, list(files.values()))
-        return PopulationReport(
+        report = PopulationReport(
             n_sequence_files=len(files),
-            unknown_index_samples=unknown_index,
+            unknown_index_samples=len({f.sample_id for f in files.values()} - known),
             populations=populations,
             n_samples=len(samples),
             n_variants=n_variants,
             n_frequencies=len(frequencies),
             pca=pca,
             unknown_vcf_samples=unknown,
+            n_vcf_samples=vcf_samples,
+            missing_genotype_fraction=missing,
         )
+        return PreparedPopulationData(
+            samples=samples, frequencies=frequencies, sequence_files=list(files.values()), report=report
+        )
+
+    def _store(self, p: PreparedPopulationData) -> PopulationReport:
+        r = p.report
+        self._repo.replace_population_data(p.samples, r.populations, p.frequencies, r.pca, p.sequence_files)
+        return r
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

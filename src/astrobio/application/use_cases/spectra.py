@@ -153,9 +153,10 @@ class ComputeSpectrum:
 
     def _surface_temperature(
         self, planet: Planet, assessment: Assessment, opts: AtmosphereOptions, use_model: bool
-    ) -> tuple[float, str]:
+    ) -> tuple[float, str, str | None]:
+        """Surface temperature, its source, and the climate surrogate's id when it gave it."""
         if opts.surface_temperature_k is not None:
-            return opts.surface_temperature_k, "given"
+            return opts.surface_temperature_k, "given", None
         if use_model and self._climate is not None:
             try:
                 est = self._climate().estimate([(planet, assessment)]).get(planet.name)
@@ -165,9 +166,10 @@ class ComputeSpectrum:
                 return (
                     est.ts_k,
                     f"climate surrogate {est.model_id} ({est.ts_k:.1f} +/- {est.ts_sigma_k:.1f} K)",
+                    est.model_id,
                 )
         ts = grey_surface_temperature_k(assessment.teq_k)
-        return ts, f"grey radiative estimate from T_eq={assessment.teq_k:.1f} K (A=0.3, tau_IR=0.86)"
+        return ts, f"grey radiative estimate from T_eq={assessment.teq_k:.1f} K (A=0.3, tau_IR=0.86)", None
 
     def execute(self, command: ComputeSpectrumCommand) -> SpectrumResult:
         if command.n_transits < 1:
@@ -180,7 +182,9 @@ class ComputeSpectrum:
         star = planet.star
         assert star.radius_sun is not None and star.teff_k is not None  # assess_planet requires them
         opts = command.atmosphere
-        ts, ts_source = self._surface_temperature(planet, assessment, opts, command.use_climate_model)
+        ts, ts_source, climate_model = self._surface_temperature(
+            planet, assessment, opts, command.use_climate_model
+        )
         mass = assessment.mass_earth
         if mass is None:
             raise InsufficientData("planet mass is required for gravity", field="mass_earth")
@@ -225,7 +229,9 @@ class ComputeSpectrum:
         order = np.argsort(wl)
         prov = {
             "opacity": tables.source,
+            **({"opacity_sha256": tables.sha256} if tables.sha256 else {}),
             "surface_temperature": ts_source,
+            **({"climate_model": climate_model} if climate_model else {}),
             "stellar_spectrum": stellar.provenance if stellar is not None else "none",
             **{f"atmosphere.{k}": v for k, v in atm.provenance.items()},
         }

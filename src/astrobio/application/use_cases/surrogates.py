@@ -13,6 +13,7 @@ from typing import Any
 
 from astrobio.application.ports.surrogate import SurrogateRegistry, SurrogateTrainer, TrainingConfig
 from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
+from astrobio.application.use_cases.provenance import ModelProvenance, ResolveModelProvenance, card_provenance
 from astrobio.domain.climate import ClimateCube, ClimateParameters
 from astrobio.domain.errors import InvalidQuantity, NotFound
 from astrobio.domain.ranking import WATER_MELTING_K, probability_between, water_boiling_point_k
@@ -162,12 +163,20 @@ class PredictClimateCommand:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClimatePredictions:
-    """``scalar`` (one per input, in order) in scalar mode; ``cube`` in datacube mode."""
+    """``scalar`` (one per input, in order) in scalar mode; ``cube`` in datacube mode.
+
+    ``provenance``: the checkpoint used and the recorded versions of its training cubes.
+    """
 
     mode: SurrogateMode
     card: ModelCard
     scalar: tuple[PlanetClimatePrediction, ...] = ()
     cube: CubePrediction | None = None
+    provenance: ModelProvenance | None = None
+
+    def __post_init__(self) -> None:
+        if self.provenance is None:
+            object.__setattr__(self, "provenance", card_provenance(self.card))
 
 
 def _flag(p: ClimateParameters, reported: tuple[str, ...], card: ModelCard) -> tuple[str, ...]:
@@ -182,11 +191,14 @@ class PredictClimate:
     ``datacube`` takes exactly one planet and returns time-mean fields on the GCM grid
     with per-voxel sigma. A mode without an active model is a 404 naming ``mode``. Inputs
     outside the model's training ranges are predicted but always flagged in
-    ``out_of_range`` (never silent extrapolation). The model is loaded on first use.
+    ``out_of_range`` (never silent extrapolation). The model is loaded on first use. Every
+    answer names the checkpoint (``model_id``) and its training cubes with their recorded
+    dataset versions (``climate_cube.<name>@sha256:...``, null where not recorded).
     """
 
-    def __init__(self, registry: SurrogateRegistry) -> None:
+    def __init__(self, registry: SurrogateRegistry, provenance: ResolveModelProvenance | None = None) -> None:
         self._registry = registry
+        self._provenance = provenance or ResolveModelProvenance()
 
     def execute(self, command: PredictClimateCommand) -> ClimatePredictions:
         params, mode = list(command.parameters), command.mode
@@ -202,14 +214,16 @@ class PredictClimate:
         if mode is SurrogateMode.DATACUBE:
             cube = surrogate.predict_datacube(params[0])
             cube = replace(cube, out_of_range=_flag(params[0], cube.out_of_range, card))
-            return ClimatePredictions(mode=mode, card=card, cube=cube)
+            return ClimatePredictions(mode=mode, card=card, cube=cube,
+                                      provenance=self._provenance.execute(card))
         out = []
         for p, pred in zip(params, surrogate.predict_scalar(params), strict=True):
             pred = replace(pred, out_of_range=_flag(p, pred.out_of_range, card))
             ts = pred.values.get(SURFACE_TEMPERATURE)
             verdict = None if ts is None else habitability_verdict(ts[0], ts[1], p.surface_pressure_bar)
             out.append(PlanetClimatePrediction(parameters=p, prediction=pred, verdict=verdict))
-        return ClimatePredictions(mode=mode, card=card, scalar=tuple(out))
+        return ClimatePredictions(mode=mode, card=card, scalar=tuple(out),
+                                  provenance=self._provenance.execute(card))
 
 
 class ListSurrogates:

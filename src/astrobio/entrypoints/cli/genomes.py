@@ -26,6 +26,21 @@ def _g() -> Any:
     return context.container().genomes
 
 
+def _clearance() -> Any:
+    """The highest security level the CLI user may read: everything with ``ASTROBIO_AUTH=off``,
+    else the role of ``ASTROBIO_API_KEY`` (PUBLIC without one, like an anonymous HTTP read)."""
+    import os
+
+    from astrobio.domain.access import ANONYMOUS, Right, max_level
+    from astrobio.domain.dataset_version import SecurityLevel
+
+    if not context.settings().auth:
+        return SecurityLevel.SECRET
+    token = os.environ.get("ASTROBIO_API_KEY", "")
+    principal = context.container().governance.authenticate().execute(token) if token else ANONYMOUS
+    return max_level(principal.role, Right.READ) or SecurityLevel.PUBLIC
+
+
 @genomes_app.command("list")
 def genomes_list(
     offset: int = 0,
@@ -37,7 +52,7 @@ def genomes_list(
     with cli_errors():
         from astrobio.entrypoints.genomes_schemas import GenomePageRead, GenomeSummaryRead
 
-        page = _g().list_genomes().execute(offset, limit, taxid)
+        page = _g().list_genomes().execute(offset, limit, taxid, _clearance())
         items = [GenomeSummaryRead.from_domain(g) for g in page.items]
         if json:
             emit_json(GenomePageRead(items=items, total=page.total, offset=page.offset, limit=page.limit))
@@ -51,7 +66,7 @@ def genomes_show(accession: str, json: JsonOpt = False) -> None:
     with cli_errors():
         from astrobio.entrypoints.genomes_schemas import GenomeRead
 
-        g = GenomeRead.from_view(_g().get_genome().execute(accession))
+        g = GenomeRead.from_view(_g().get_genome().execute(accession, _clearance()))
         if json:
             emit_json(g)
             return
@@ -80,7 +95,7 @@ def genomes_model(model_id: str, json: JsonOpt = False) -> None:
     with cli_errors():
         from astrobio.entrypoints.genomes_schemas import ModelGenomeRead
 
-        v = ModelGenomeRead.from_view(_g().get_model_genome().execute(model_id))
+        v = ModelGenomeRead.from_view(_g().get_model_genome().execute(model_id, _clearance()))
         if json:
             emit_json(v)
             return

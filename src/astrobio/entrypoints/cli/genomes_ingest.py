@@ -96,18 +96,31 @@ def ingest_genome(
     ] = None,
     accession: Annotated[str | None, typer.Option(help="accession to record it under")] = None,
     bundled: Annotated[bool, typer.Option(help="ingest the bundled NCBI samples instead")] = False,
+    security_level: Annotated[
+        str,
+        typer.Option(
+            help="public|internal|restricted|confidential|secret: restricted and above are stored "
+            "encrypted and hidden from callers without that clearance (unpublished genomes)"
+        ),
+    ] = "public",
     json: JsonOpt = False,
 ) -> None:
-    """Parse a genome's files, compute statistics and QC, store it and link it to metabolic models."""
+    """Parse a genome's files, grade them (quality gate), store the genome, link it to metabolic models
+    and record a dataset version ``genome.<accession>``; below the gate nothing is stored (exit 2)."""
     with cli_errors():
         from astrobio.application.use_cases.genomes import IngestGenomeCommand
         from astrobio.bootstrap.genomes_container import bundled_genome_sets
+        from astrobio.domain.dataset_version import SecurityLevel
         from astrobio.entrypoints.genomes_schemas import GenomeSummaryRead
 
         if not paths and not bundled:
             fail("give the genome's files, or --bundled", EXIT_INPUT)
+        level = SecurityLevel.parse(security_level)
         sets = bundled_genome_sets(context.settings()) if bundled else [(accession, list(paths or []))]
-        out = [_g().ingest_genome().execute(IngestGenomeCommand(paths=s, accession=acc)) for acc, s in sets]
+        out = [
+            _g().ingest_genome().execute(IngestGenomeCommand(paths=s, accession=acc, security_level=level))
+            for acc, s in sets
+        ]
         genome_table([GenomeSummaryRead.from_domain(g) for g in out], "ingested", json)
 
 

@@ -130,7 +130,8 @@ def predict(
         flagged = list(result.cube.out_of_range)
         if json:
             emit_json({"path": str(out), "format": fmt_, "model_id": result.card.id,
-                       "variables": sorted(result.cube.mean), "out_of_range": flagged})
+                       "variables": sorted(result.cube.mean), "out_of_range": flagged,
+                       "provenance": PredictionsRead.from_domain(result).provenance})
             return
         print(f"wrote {out} ({fmt_}; model {result.card.id[:12]}; {len(result.cube.mean)} variables)")
         if flagged:
@@ -148,6 +149,10 @@ def _show_scalar(out: Any, json: bool) -> None:
         rows.append([str(p.index), values, verdict, ", ".join(p.out_of_range) or "—"])
     table(f"scalar prediction (model {out.model_id[:12]})", ["#", "values (mean ± 1σ)", "verdict",
                                                               "out of training range"], rows)
+    data = out.provenance.training_data
+    versioned = sum(1 for t in data if t.dataset_version)
+    print(f"provenance: model {out.provenance.model_id}, trained on {len(data)} cube(s) "
+          f"({versioned} with a recorded dataset version)")
 
 
 @surrogates_app.command("list")

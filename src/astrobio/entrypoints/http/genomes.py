@@ -11,6 +11,8 @@ from litestar.params import Parameter, PathParameter
 
 from astrobio.application.use_cases.genomes import GetGenome, GetModelGenome, ListGenomes
 from astrobio.application.use_cases.populations import ListPopulations
+from astrobio.domain.access import Right, max_level
+from astrobio.domain.dataset_version import SecurityLevel
 from astrobio.entrypoints.genomes_schemas import (
     GenomePageRead,
     GenomeQcRead,
@@ -20,11 +22,17 @@ from astrobio.entrypoints.genomes_schemas import (
     PopulationsRead,
     QcRead,
 )
+from astrobio.entrypoints.http.governance import principal_of
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import Problem
 
 INT32_MAX = 2_147_483_647  # SQL INTEGER columns (taxid); offsets beyond are meaningless anyway
-NOT_FOUND = {404: ResponseSpec(Problem, description="no such genome or model")}
+NOT_FOUND = {404: ResponseSpec(Problem, description="no such genome or model, or not visible to you")}
+
+
+def clearance(request: Request[Any, Any, Any]) -> SecurityLevel:
+    """The highest security level the caller may read (genomes above it answer 404)."""
+    return max_level(principal_of(request).role, Right.READ) or SecurityLevel.PUBLIC
 
 
 @get("/genomes", tags=["genomes"], summary="List ingested genomes", description=inspect.getdoc(ListGenomes))
@@ -34,7 +42,9 @@ async def list_genomes(
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     taxid: Annotated[int | None, Parameter(ge=1, le=INT32_MAX, description="NCBI taxid")] = None,
 ) -> GenomePageRead:
-    page = await in_thread(services(request).container.genomes.list_genomes().execute, offset, limit, taxid)
+    page = await in_thread(
+        services(request).container.genomes.list_genomes().execute, offset, limit, taxid, clearance(request)
+    )
     return GenomePageRead(
         items=[GenomeSummaryRead.from_domain(g) for g in page.items],
         total=page.total,
@@ -53,7 +63,9 @@ async def list_genomes(
 async def get_genome(
     request: Request[Any, Any, Any], accession: Annotated[str, PathParameter()]
 ) -> GenomeRead:
-    view = await in_thread(services(request).container.genomes.get_genome().execute, accession)
+    view = await in_thread(
+        services(request).container.genomes.get_genome().execute, accession, clearance(request)
+    )
     return GenomeRead.from_view(view)
 
 
@@ -67,7 +79,11 @@ async def get_genome(
 async def get_genome_qc(
     request: Request[Any, Any, Any], accession: Annotated[str, PathParameter()]
 ) -> GenomeQcRead:
-    g = (await in_thread(services(request).container.genomes.get_genome().execute, accession)).genome
+    g = (
+        await in_thread(
+            services(request).container.genomes.get_genome().execute, accession, clearance(request)
+        )
+    ).genome
     return GenomeQcRead(
         accession=g.accession, qc_status=g.qc_status, qc=[QcRead.from_domain(q) for q in g.qc]
     )
@@ -83,7 +99,9 @@ async def get_genome_qc(
 async def model_genome(
     request: Request[Any, Any, Any], model_id: Annotated[str, PathParameter()]
 ) -> ModelGenomeRead:
-    view = await in_thread(services(request).container.genomes.get_model_genome().execute, model_id)
+    view = await in_thread(
+        services(request).container.genomes.get_model_genome().execute, model_id, clearance(request)
+    )
     return ModelGenomeRead.from_view(view)
 
 
