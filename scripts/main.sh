@@ -12,7 +12,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 .venv/bin/astrobio ingest catalog --source bundled
 .venv/bin/astrobio rank --top 20 "$@"
 data_dir="${ASTROBIO_DATA_DIR:-var}"
-if [ -z "$(.venv/bin/astrobio metabolism models --json | tr -d '[:space:][]')" ]; then
+if .venv/bin/astrobio metabolism models --json | grep -q '"total": *0[,}]'; then
   .venv/bin/astrobio ingest sbml --bundled
 fi
 .venv/bin/astrobio pipeline run --all --report "$data_dir/report.html" --top 10

@@ -298,7 +298,8 @@ class Container(containers.DeclarativeContainer):
                                      governance_repository=governance.repository,
                                      validators=governance.validators)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
-    jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine)
+    jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine,
+                               record_ingestion=governance.record_ingestion)
     genomes = providers.Container(GenomesContainer, settings=settings, uow_factory=uow_factory, engine=engine,
                                   record_ingestion=governance.record_ingestion,
                                   governance_repository=governance.repository,

@@ -4,17 +4,26 @@ Wired into :class:`astrobio.bootstrap.container.Container` as ``jwst``. Adapter 
 imported inside factory functions so building the container stays cheap. Models load from
 ``<models dir>/jwst`` (the shipped defaults under ``data/models/jwst`` unless
 ``ASTROBIO_MODELS_DIR``); training sets go to ``<data dir>/jwst/datasets/<version>``.
+
+A complete training set is recorded as a version of the governed dataset
+``jwst_training_set.<version>`` (``record_ingestion``, passed in from the governance container);
+its generation can be submitted as batch jobs (SLURM or the local pool), one per chunk group.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from dependency_injector import containers, providers
 
+from astrobio.application.ports.clock import UuidGenerator
+from astrobio.application.ports.job_runner import JobRunner
 from astrobio.application.ports.jwst import (
     ForwardModel,
     JwstTrainer,
@@ -23,7 +32,9 @@ from astrobio.application.ports.jwst import (
     PosteriorEstimator,
     SpectrumCodec,
     SpectrumDenoiser,
+    TrainingSetInspector,
 )
+from astrobio.application.ports.workspace import RunWorkspace
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.jwst import (
     ClassifyPlanets,
@@ -32,6 +43,12 @@ from astrobio.application.use_cases.jwst import (
     RetrieveAtmosphereCommand,
     TrainJwstModel,
     TrainJwstModelCommand,
+)
+from astrobio.application.use_cases.jwst_training_sets import (
+    RecordTrainingSet,
+    RecordTrainingSetCommand,
+    SubmitTrainingSetToBatch,
+    version_ref,
 )
 from astrobio.bootstrap.settings import Settings
 from astrobio.domain.retrieval import Posterior
@@ -85,10 +102,96 @@ def _nested(model: ForwardModel) -> NestedSampler:
     return DynestyNestedSampler(model)
 
 
-def _trainer(settings: Settings, model: ForwardModel) -> JwstTrainer:
+def _trainer(settings: Settings, model: ForwardModel, finalize: Finalizer) -> JwstTrainer:
     from astrobio.adapters.jwst.training import LocalJwstTrainer
 
-    return LocalJwstTrainer(model, model_dir(settings), dataset_dir(settings), settings.catalog_path)  # type: ignore[arg-type]
+    return LocalJwstTrainer(
+        model,  # type: ignore[arg-type]
+        model_dir(settings),
+        dataset_dir(settings),
+        settings.catalog_path,
+        finalize=finalize,
+    )
+
+
+def _inspector() -> TrainingSetInspector:
+    from astrobio.adapters.jwst.dataset import NpzTrainingSetInspector
+
+    return NpzTrainingSetInspector()
+
+
+def _runners(settings: Settings) -> dict[str, JobRunner]:
+    # The same backends as the root container's (SLURM records live with the data).
+    from astrobio.adapters.jobs.local import LocalJobRunner
+    from astrobio.adapters.jobs.slurm import SlurmJobRunner
+
+    local = LocalJobRunner(max_parallel=settings.local_max_parallel)
+    slurm = SlurmJobRunner(partition=settings.slurm_partition, state_dir=settings.data_dir / "slurm-jobs")
+    return {local.name: local, slurm.name: slurm}
+
+
+def _workspace(settings: Settings) -> RunWorkspace:
+    from astrobio.adapters.workspace.local import LocalRunWorkspace
+
+    return LocalRunWorkspace(settings.runs_dir)
+
+
+def current_job_id() -> str | None:
+    """The job this runs in: the queue's job id (bound by the worker / in-process queue), else
+    the SLURM job (``slurm:<id>``) when run as a batch job."""
+    import structlog
+
+    value = structlog.contextvars.get_contextvars().get("job_id")
+    if value:
+        return str(value)
+    slurm = os.environ.get("SLURM_JOB_ID")
+    return f"slurm:{slurm}" if slurm else None
+
+
+#: ``(dataset root, config) -> manifest``: finalize a complete training set and record its version.
+Finalizer = Callable[[Path, dict[str, Any]], dict[str, Any]]
+
+
+def _finalizer(record: Callable[[], RecordTrainingSet]) -> Finalizer:
+    def finalize(root: Path, config: dict[str, Any]) -> dict[str, Any]:
+        """Record the dataset version (quality gate), then write ``manifest.json`` naming it.
+
+        Serialised by a lock file: when the last two chunk jobs finish together, one records and
+        the other finds the version recorded. A set below the gate gets no ``manifest.json``.
+        """
+        import fcntl
+        import json
+
+        from astrobio.adapters.jwst import dataset
+
+        with (root / ".finalize.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            seconds = dataset.generation_seconds(root, config)
+            if seconds is None and (root / "manifest.json").is_file():  # a set from before the timings
+                seconds = float(json.loads((root / "manifest.json").read_text()).get("generation_s", 0.0))
+            recorded = record().execute(
+                RecordTrainingSetCommand(
+                    name=dataset.version_of(config),
+                    location=str(root),
+                    config=config,
+                    job_id=current_job_id(),
+                    generation_s=seconds,
+                )
+            )
+            manifest = dataset.finalize(root, config, seconds or 0.0, dataset_version=version_ref(recorded))
+            return manifest | {"recorded": recorded.created}
+
+    return finalize
+
+
+def training_set_location(
+    settings: Settings, model: ForwardModel, n_spectra: int, chunk_size: int, seed: int
+) -> tuple[str, Path]:
+    """(version, directory) of the training set these sizes and seed describe."""
+    from astrobio.adapters.jwst import dataset
+
+    config = dataset.dataset_config(model, n_spectra, chunk_size, seed)  # type: ignore[arg-type]
+    return dataset.version_of(config), dataset_dir(settings) / dataset.version_of(config)
 
 
 def posterior_to_dict(p: Posterior, *, max_samples: int = 2000) -> dict[str, Any]:
@@ -113,7 +216,9 @@ def posterior_to_dict(p: Posterior, *, max_samples: int = 2000) -> dict[str, Any
     }
 
 
-def _job_handlers(settings: Settings, retrieve: Any, train: Any, model: Any) -> dict[str, JobHandler]:
+def _job_handlers(
+    settings: Settings, retrieve: Any, train: Any, model: Any, finalize: Finalizer
+) -> dict[str, JobHandler]:
     def jwst_retrieve(params: dict[str, Any]) -> dict[str, Any]:
         command = RetrieveAtmosphereCommand(
             data=str(params["spectrum"]).encode(),
@@ -132,7 +237,8 @@ def _job_handlers(settings: Settings, retrieve: Any, train: Any, model: Any) -> 
         )
 
     def jwst_training_set(params: dict[str, Any]) -> dict[str, Any]:
-        """Generate chunks ``params["chunks"]`` (default: all) of a dataset; finalize when complete."""
+        """Generate chunks ``params["chunks"]`` (default: all) of a dataset; finalize and record
+        the dataset version when the set is complete (whichever job completes it)."""
         from astrobio.adapters.jwst import dataset
 
         m = model()
@@ -140,17 +246,23 @@ def _job_handlers(settings: Settings, retrieve: Any, train: Any, model: Any) -> 
             m, int(params["n_spectra"]), int(params.get("chunk_size", 5000)), int(params.get("seed", 0))
         )
         root = dataset_dir(settings) / dataset.version_of(config)
-        n_chunks = -(-config["n_spectra"] // config["chunk_size"])
         start = time.perf_counter()
-        for i in params.get("chunks") or range(n_chunks):
-            dataset.write_chunk(m, root, config, int(i))
-        done = all((root / f"chunk-{i:05d}.npz").is_file() for i in range(n_chunks))
-        manifest = dataset.finalize(root, config, time.perf_counter() - start) if done else None
+        chunks = [int(i) for i in params.get("chunks") or range(dataset.chunk_count(config))]
+        for i in chunks:
+            dataset.write_chunk(m, root, config, i)
+        elapsed = time.perf_counter() - start
+        done = dataset.complete(root, config)
+        manifest = finalize(root, config) if done else None
         return {
             "version": dataset.version_of(config),
             "path": str(root),
+            "chunks": chunks,
+            "chunk_seconds": round(elapsed, 3),
             "complete": done,
             "total_bytes": None if manifest is None else manifest["total_bytes"],
+            "generation_s": None if manifest is None else manifest["generation_s"],
+            "dataset_version": None if manifest is None else manifest["dataset_version"],
+            "recorded": None if manifest is None else manifest["recorded"],
         }
 
     return {
@@ -166,6 +278,8 @@ class JwstContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     uow_factory: providers.Dependency[Any] = providers.Dependency()
     engine: providers.Dependency[Any] = providers.Dependency()
+    #: ``governance.record_ingestion`` of the root container: training sets become dataset versions.
+    record_ingestion: providers.Dependency[Any] = providers.Dependency()
 
     forward_model = providers.Singleton(_forward, settings)
     codec = providers.Singleton(_codec)
@@ -173,7 +287,15 @@ class JwstContainer(containers.DeclarativeContainer):
     denoiser = providers.Singleton(_denoiser, settings, forward_model)
     estimator = providers.Singleton(_estimator, settings, forward_model)
     nested_sampler = providers.Singleton(_nested, forward_model)
-    trainer = providers.Singleton(_trainer, settings, forward_model)
+    inspector = providers.Singleton(_inspector)
+    record_training_set = providers.Factory(RecordTrainingSet, inspector, record_ingestion)
+    finalize_training_set = providers.Singleton(_finalizer, record_training_set.provider)
+    trainer = providers.Singleton(_trainer, settings, forward_model, finalize_training_set)
+    job_runners = providers.Singleton(_runners, settings)
+    workspace = providers.Singleton(_workspace, settings)
+    submit_training_set = providers.Factory(
+        SubmitTrainingSetToBatch, job_runners, workspace, providers.Singleton(UuidGenerator), sys.executable
+    )
 
     classify_planets = providers.Factory(ClassifyPlanets, classifier)
     denoise_spectrum = providers.Factory(DenoiseSpectrum, codec, denoiser)
@@ -184,5 +306,10 @@ class JwstContainer(containers.DeclarativeContainer):
 
     #: Job kind -> handler, merged into the worker's handlers by the root container.
     job_handlers = providers.Singleton(
-        _job_handlers, settings, retrieve_atmosphere.provider, train_model.provider, forward_model.provider
+        _job_handlers,
+        settings,
+        retrieve_atmosphere.provider,
+        train_model.provider,
+        forward_model.provider,
+        finalize_training_set,
     )

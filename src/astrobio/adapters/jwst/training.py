@@ -8,6 +8,7 @@ Options (all optional): ``n_spectra``, ``epochs``, ``seed``, ``mode`` (denoiser:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,20 @@ from astrobio.domain.errors import InvalidQuantity
 
 
 class LocalJwstTrainer(JwstTrainer):
-    """Trains on this machine (one CPU thread), writing models and cards under ``model_dir``."""
+    """Trains on this machine (one CPU thread), writing models and cards under ``model_dir``.
+
+    ``finalize`` (optional): ``(dataset root, config) -> manifest`` that records the training set
+    as a governed dataset version; its id (``jwst_training_set.<version>@sha256:...``) goes into
+    the model card as ``training_set``.
+    """
 
     def __init__(
-        self, model: IsothermalTransmissionModel, model_dir: Path, dataset_dir: Path, catalog_path: Path
+        self,
+        model: IsothermalTransmissionModel,
+        model_dir: Path,
+        dataset_dir: Path,
+        catalog_path: Path,
+        finalize: Callable[[Path, dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.model, self.model_dir, self.dataset_dir, self.catalog_path = (
             model,
@@ -29,6 +40,15 @@ class LocalJwstTrainer(JwstTrainer):
             dataset_dir,
             catalog_path,
         )
+        self._finalize = finalize
+
+    def _dataset(self, n: int, chunk_size: int, seed: int) -> tuple[Path, dict[str, Any]]:
+        root, manifest = dataset.generate(
+            self.model, self.dataset_dir, n_spectra=n, chunk_size=chunk_size, seed=seed
+        )
+        if self._finalize is not None:
+            manifest = self._finalize(root, manifest["config"])
+        return root, manifest
 
     def _int(self, options: dict[str, Any], name: str, default: int) -> int:
         value = options.get(name, default)
@@ -51,16 +71,15 @@ class LocalJwstTrainer(JwstTrainer):
                 list(snapshot.planets), self.model_dir, seed=seed, source=self.catalog_path.name
             )
         if model == "denoiser":
+            from astrobio.adapters.jwst.denoiser import CARD_FILE as DENOISER_CARD
             from astrobio.adapters.jwst.denoiser import train_denoiser
 
             mode = str(options.get("mode", "supervised"))
             if mode not in ("supervised", "noise2noise"):
                 raise InvalidQuantity("mode must be supervised or noise2noise", field="mode")
             n = self._int(options, "n_spectra", 256 if fast else 40_000)
-            root, manifest = dataset.generate(
-                self.model, self.dataset_dir, n_spectra=n, chunk_size=min(n, 5000), seed=seed
-            )
-            return train_denoiser(
+            root, manifest = self._dataset(n, min(n, 5000), seed)
+            card = train_denoiser(
                 dataset.load(root),
                 self.model,
                 self.model_dir,
@@ -70,14 +89,15 @@ class LocalJwstTrainer(JwstTrainer):
                 dataset_version=manifest["version"],
                 fast_dev_run=fast,
             )
+            card["training_set"] = manifest.get("dataset_version", "")
+            (self.model_dir / DENOISER_CARD).write_text(json.dumps(card, indent=1))
+            return card
         if model == "retrieval":
             from astrobio.adapters.jwst.npe import ZukoPosteriorEstimator, train_npe
             from astrobio.adapters.jwst.validation import coverage, fit_latent_temperature
 
             n = self._int(options, "n_spectra", 256 if fast else 40_000)
-            root, manifest = dataset.generate(
-                self.model, self.dataset_dir, n_spectra=n, chunk_size=min(n, 10_000), seed=seed + 1
-            )
+            root, manifest = self._dataset(n, min(n, 10_000), seed + 1)
             card, _, _ = train_npe(
                 dataset.load(root),
                 self.model.priors,
@@ -101,7 +121,9 @@ class LocalJwstTrainer(JwstTrainer):
                 "version": manifest["version"],
                 "total_bytes": manifest["total_bytes"],
                 "generation_s": manifest["generation_s"],
+                "dataset_version": manifest.get("dataset_version", ""),
             }
+            card["training_set"] = manifest.get("dataset_version", "")
             (self.model_dir / "retrieval.json").write_text(json.dumps(card, indent=1))
             return card
         raise InvalidQuantity("model must be denoiser, retrieval or multiclass", field="model")

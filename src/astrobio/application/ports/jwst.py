@@ -8,8 +8,10 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from astrobio.domain.dataset_version import ManifestEntry
 from astrobio.domain.jwst_classifier import ClassifierInput, ClassProbabilities
 from astrobio.domain.jwst_spectrum import ObservedSpectrum, SpectralGrid
+from astrobio.domain.quality import QualityReport
 from astrobio.domain.retrieval import Posterior, PriorBox
 
 FloatArray = NDArray[np.float64]
@@ -75,3 +77,13 @@ class JwstTrainer(Protocol):
     """Trains one of the feature's models and writes it with its card; returns the card."""
 
     def train(self, model: str, options: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class TrainingSetInspector(Protocol):
+    """Reads a generated training set's chunks back: its quality report and one manifest entry
+    per chunk (checksum, size, shape, summary statistics). Never raises for bad chunks: they are
+    issues of the report."""
+
+    def inspect(
+        self, root: str, config: dict[str, Any]
+    ) -> tuple[QualityReport, tuple[ManifestEntry, ...]]: ...

@@ -35,8 +35,6 @@ def _read(path: Path, fmt_: str | None) -> tuple[bytes, str]:
     return data, kind
 
 
-
-
 @jwst_app.command("denoise")
 def denoise(
     file: Annotated[Path, typer.Argument(help="x1d FITS, CSV or JSON spectrum")],
@@ -166,16 +164,115 @@ def make_dataset(
     n_spectra: Annotated[int, typer.Option(help="spectra in the training set")] = 20000,
     chunk_size: Annotated[int, typer.Option(help="spectra per chunk (one job / SLURM task each)")] = 5000,
     seed: int = 0,
+    chunks: Annotated[
+        str | None, typer.Option(help="generate only these chunks, e.g. 0,1 (what a batch job runs)")
+    ] = None,
+    submit: Annotated[
+        str | None, typer.Option(help="slurm | local: one batch job per chunk group instead of here")
+    ] = None,
+    chunks_per_job: Annotated[int, typer.Option(help="chunks per batch job (--submit)")] = 1,
+    cpus: Annotated[int, typer.Option(help="CPUs per batch job (--submit)")] = 1,
+    mem_mb: Annotated[int, typer.Option(help="memory per batch job, MB (--submit)")] = 4000,
+    time_limit_min: Annotated[int, typer.Option(help="time limit per batch job, min (--submit)")] = 60,
+    wait: Annotated[bool, typer.Option(help="with --submit: wait for the jobs (always for local)")] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Generate a versioned training set (forward model + noise over the priors) in chunks."""
+    """Generate a versioned training set (forward model + noise over the priors) in chunks.
+
+    When the set is complete it is recorded as a version of the governed dataset
+    ``jwst_training_set.<version>`` (``astrobio datasets list --kind jwst_training_set``).
+    """
     with cli_errors():
-        handler = context.container().jwst.job_handlers()["jwst_training_set"]
-        out = handler({"n_spectra": n_spectra, "chunk_size": chunk_size, "seed": seed})
-        if json:
-            emit_json(out)
-        else:
-            typer.echo(f"dataset {out['version']} at {out['path']} ({out['total_bytes']} bytes)")
+        container = context.container()
+        if submit is None:
+            params: dict[str, Any] = {"n_spectra": n_spectra, "chunk_size": chunk_size, "seed": seed}
+            if chunks:
+                params["chunks"] = _chunk_list(chunks)
+            out = container.jwst.job_handlers()["jwst_training_set"](params)
+            if json:
+                emit_json(out)
+            elif out["complete"]:
+                typer.echo(
+                    f"dataset {out['version']} at {out['path']} ({out['total_bytes']} bytes, "
+                    f"{out['generation_s']} s); recorded as {out['dataset_version']}"
+                )
+            else:
+                typer.echo(f"dataset {out['version']}: wrote chunks {out['chunks']} at {out['path']}")
+            return
+        _submit_dataset(
+            container, n_spectra, chunk_size, seed, submit, chunks_per_job, cpus, mem_mb, time_limit_min,
+            wait or submit == "local", json,
+        )  # fmt: skip
+
+
+def _chunk_list(text: str) -> list[int]:
+    try:
+        out = [int(c) for c in text.split(",") if c.strip()]
+    except ValueError:
+        fail(f"--chunks must be comma-separated chunk indices, got {text!r}", EXIT_INPUT)
+    if not out or min(out) < 0:
+        fail(f"--chunks must be comma-separated chunk indices >= 0, got {text!r}", EXIT_INPUT)
+    return out
+
+
+def _submit_dataset(
+    container: Any, n_spectra: int, chunk_size: int, seed: int, backend: str, chunks_per_job: int,
+    cpus: int, mem_mb: int, time_limit_min: int, wait: bool, json: bool,
+) -> None:  # fmt: skip
+    import json as json_
+    import time
+
+    from astrobio.application.ports.job_runner import FINAL_BATCH_STATES, BatchState
+    from astrobio.application.use_cases.jwst_training_sets import SubmitTrainingSetCommand
+    from astrobio.bootstrap.jwst_container import training_set_location
+
+    submitted = container.jwst.submit_training_set().execute(
+        SubmitTrainingSetCommand(
+            n_spectra=n_spectra, chunk_size=chunk_size, seed=seed, backend=backend,
+            chunks_per_job=chunks_per_job, cpus=cpus, mem_mb=mem_mb, time_limit_min=time_limit_min,
+        )
+    )  # fmt: skip
+    version, path = training_set_location(
+        container.settings(), container.jwst.forward_model(), n_spectra, chunk_size, seed
+    )
+    out: dict[str, Any] = {
+        "version": version,
+        "path": str(path),
+        "backend": submitted.backend,
+        "n_chunks": submitted.n_chunks,
+        "jobs": [
+            {"job_id": j.job_id, "chunks": list(j.chunks), "workdir": j.workdir} for j in submitted.jobs
+        ],
+    }
+    if wait:
+        runner = container.jwst.job_runners()[submitted.backend]
+        pending = {j.job_id for j in submitted.jobs}
+        states: dict[str, str] = {}
+        while pending:
+            for job_id in sorted(pending):
+                status = runner.status(job_id)
+                if status.state in FINAL_BATCH_STATES:
+                    pending.discard(job_id)
+                    states[job_id] = status.state.value
+            if pending:
+                time.sleep(1.0)
+        out["states"] = states
+        failed = sorted(j for j, s in states.items() if s != BatchState.COMPLETED.value)
+        if failed:
+            _, log = runner.collect(failed[0], tail_lines=5)
+            fail(f"batch job(s) {', '.join(failed)} did not complete: {log.strip()[-500:]}", EXIT_INPUT)
+        manifest = path / "manifest.json"
+        if manifest.is_file():
+            m = json_.loads(manifest.read_text())
+            out |= {k: m.get(k) for k in ("dataset_version", "total_bytes", "generation_s")}
+    if json:
+        emit_json(out)
+    else:
+        typer.echo(
+            f"dataset {version}: {len(submitted.jobs)} {submitted.backend} job(s) for {submitted.n_chunks} "
+            f"chunk(s): {', '.join(j.job_id for j in submitted.jobs)}"
+            + (f"; recorded as {out['dataset_version']}" if out.get("dataset_version") else "")
+        )
 
 
 def _train(model: str, options: dict[str, Any], json: bool) -> None:
