@@ -35,6 +35,32 @@ def test_round_trips_any_size_across_chunks(size: int) -> None:
     assert size < 16 or data not in ct
 
 
+def _decrypt_stream(e: AesGcmEnvelope, header: dict[str, object], ct: bytes) -> bytes:
+    out = io.BytesIO()
+    e.decrypt_stream(io.BytesIO(ct), out, header, AAD)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("size", [0, 1, 64, 128, 129, 1000])
+def test_bytes_and_stream_formats_are_one_format(size: int) -> None:
+    e, data = env(), os.urandom(size)
+    header, ct = e.encrypt(data, AAD)
+    assert _decrypt_stream(e, header, ct) == data
+    out = io.BytesIO()
+    header2 = e.encrypt_stream(io.BytesIO(data), out, AAD)
+    assert len(out.getvalue()) == len(ct) and e.decrypt(header2, out.getvalue(), AAD) == data
+
+
+@pytest.mark.parametrize("cut", [1, 16, 80])
+def test_stream_decrypt_refuses_truncated_ciphertext(cut: int) -> None:
+    e = env()
+    header, ct = e.encrypt(b"y" * 200, AAD)
+    with pytest.raises(DecryptionFailed):
+        _decrypt_stream(e, header, ct[:-cut])
+    with pytest.raises(DecryptionFailed):
+        _decrypt_stream(e, header, ct[: 64 + 16])  # the final chunk dropped at a boundary
+
+
 def test_streams_a_file_chunk_by_chunk(tmp_path: Path) -> None:
     e, data = env(chunk=4096), os.urandom(100_000)
     src, enc, dec = tmp_path / "plain", tmp_path / "enc", tmp_path / "dec"
