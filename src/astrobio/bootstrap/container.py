@@ -249,8 +249,7 @@ class Container(containers.DeclarativeContainer):
     governance = providers.Container(GovernanceContainer, settings=settings, uow_factory=uow_factory,
                                      engine=engine)
     ingest_catalog = providers.Factory(GovernedIngestCatalog, uow_factory, catalogs, colours,
-                                       governance.catalog_validator, governance.record_ingestion,
-                                       governance.repository)
+                                       governance.catalog_validator, governance.record_ingestion)
     assess_planet = providers.Factory(AssessPlanet, colours)
     # Climate surrogates. The registry is resolved lazily (.provider): ranking without a climate
     # weight never touches it.
@@ -268,7 +267,7 @@ class Container(containers.DeclarativeContainer):
     cube_store = providers.Singleton(_cube_store, settings)
     ingest_climate_output = providers.Factory(
         GovernedIngestClimateOutput, uow_factory, cube_store, clock, ids, governance.cube_inspector,
-        governance.record_ingestion, governance.repository)
+        governance.record_ingestion)
     list_cubes = providers.Factory(ListCubes, uow_factory)
     get_cube = providers.Factory(GetCube, uow_factory)
     export_cube_slice = providers.Factory(ExportCubeSlice, uow_factory, cube_store)
@@ -291,11 +290,9 @@ class Container(containers.DeclarativeContainer):
     # Feature containers (one per capability); each contributes providers and job kinds.
     pathways = providers.Container(PathwaysContainer, settings=settings, uow_factory=uow_factory,
                                    engine=engine, record_ingestion=governance.record_ingestion,
-                                   governance_repository=governance.repository,
                                    validators=governance.validators)
     metabolism = providers.Container(MetabolismContainer, settings=settings, uow_factory=uow_factory,
                                      engine=engine, record_ingestion=governance.record_ingestion,
-                                     governance_repository=governance.repository,
                                      validators=governance.validators)
     spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
     jwst = providers.Container(JwstContainer, settings=settings, uow_factory=uow_factory, engine=engine,
@@ -305,7 +302,8 @@ class Container(containers.DeclarativeContainer):
                                   governance_repository=governance.repository,
                                   validators=governance.validators)
     pipeline = providers.Container(PipelineContainer, settings=settings, uow_factory=uow_factory,
-                                   engine=engine)
+                                   engine=engine, spectra=spectra, metabolism=metabolism,
+                                   governance_repository=governance.repository)
 
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,

@@ -317,7 +317,6 @@ class GenomesContainer(containers.DeclarativeContainer):
         link_models,
         source_files,
         record_ingestion,
-        governance_repository,
     )
     download_assembly = providers.Factory(DownloadAssembly, repository, source)
     ingest_genome = providers.Factory(
@@ -341,7 +340,6 @@ class GenomesContainer(containers.DeclarativeContainer):
         repository,
         source_files,
         record_ingestion,
-        governance_repository,
     )
     list_populations = providers.Factory(ListPopulations, repository)
     compute_tpm = providers.Factory(ComputeTpm, providers.Factory(_expression))

@@ -93,7 +93,6 @@ class MetabolismContainer(containers.DeclarativeContainer):
     engine: providers.Dependency[Any] = providers.Dependency()
     #: From the governance container: ``record_ingestion``, ``repository``, ``validators``.
     record_ingestion: providers.Dependency[Any] = providers.Dependency()
-    governance_repository: providers.Dependency[Any] = providers.Dependency()
     validators: providers.Dependency[Any] = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
@@ -105,7 +104,7 @@ class MetabolismContainer(containers.DeclarativeContainer):
     #: Behind the quality gate: one ``sbml_model.<model id>`` dataset version per model.
     ingest_sbml = providers.Factory(
         GovernedIngestSbml, repository, sbml_store, fba_engine, clock, network_validator,
-        record_ingestion, governance_repository,
+        record_ingestion,
     )
     list_models = providers.Factory(ListMetabolicModels, repository)
     get_model = providers.Factory(GetMetabolicModel, repository)

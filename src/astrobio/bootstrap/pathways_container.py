@@ -128,7 +128,6 @@ class PathwaysContainer(containers.DeclarativeContainer):
     engine: providers.Dependency[Any] = providers.Dependency()
     #: From the governance container: ``record_ingestion``, ``repository``, ``validators``.
     record_ingestion: providers.Dependency[Any] = providers.Dependency()
-    governance_repository: providers.Dependency[Any] = providers.Dependency()
     validators: providers.Dependency[Any] = providers.Dependency()
 
     repository = providers.Singleton(_repository, engine)
@@ -140,7 +139,7 @@ class PathwaysContainer(containers.DeclarativeContainer):
     network_validator = providers.Callable(operator.getitem, validators, "reaction_network")
     #: Behind the quality gate: one ``kegg_pathway.<map id>`` dataset version per map.
     ingest_kegg = providers.Factory(
-        GovernedIngestKegg, repository, catalogs, network_validator, record_ingestion, governance_repository
+        GovernedIngestKegg, repository, catalogs, network_validator, record_ingestion
     )
     list_pathways = providers.Factory(ListPathways, repository)
     get_pathway = providers.Factory(GetPathway, repository)

@@ -42,9 +42,7 @@ from astrobio.application.use_cases.provenance import (
     published_version,
     published_versions_of_kind,
 )
-from astrobio.bootstrap.metabolism_container import MetabolismContainer
 from astrobio.bootstrap.settings import Settings
-from astrobio.bootstrap.spectra_container import SpectraContainer
 from astrobio.domain.photometry import ColourSequence
 
 PIPELINE_RUN_JOB = "pipeline_run"
@@ -96,12 +94,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _governance_repository(engine: Any) -> GovernanceRepository:
-    from astrobio.adapters.sql.governance_repository import SqlGovernanceRepository
-
-    return SqlGovernanceRepository(engine)
 
 
 def _metabolic_model_ids(list_models: Callable[[], Any]) -> Sequence[str]:
@@ -201,10 +193,11 @@ class PipelineContainer(containers.DeclarativeContainer):
     uow_factory: providers.Dependency[Any] = providers.Dependency()
     engine: providers.Dependency[Any] = providers.Dependency()
 
-    spectra = providers.Container(SpectraContainer, settings=settings, uow_factory=uow_factory, engine=engine)
-    metabolism = providers.Container(
-        MetabolismContainer, settings=settings, uow_factory=uow_factory, engine=engine
-    )
+    #: The root container's spectra and metabolism features and governance repository (one of each
+    #: per process: the pipeline shares their caches instead of building its own).
+    spectra = providers.DependenciesContainer()
+    metabolism = providers.DependenciesContainer()
+    governance_repository: providers.Dependency[Any] = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidGenerator)
@@ -216,7 +209,6 @@ class PipelineContainer(containers.DeclarativeContainer):
     )
     spectrum_stage = providers.Singleton(_spectrum, spectra.compute_spectrum.provider)
     report_writer = providers.Singleton(_report_writer)
-    governance_repository = providers.ThreadSafeSingleton(_governance_repository, engine)
     provenance = providers.Callable(
         run_provenance, settings, governance_repository.provider, metabolism.list_models.provider, uow_factory
     )

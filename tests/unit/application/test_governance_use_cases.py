@@ -211,7 +211,6 @@ def governed(db: InMemoryDatabase, repo: Any, objects: Any, report: QualityRepor
         COLOURS,
         FakeValidator(report),
         RecordIngestion(repo, objects, StepClock(), "0.1.0"),
-        repo,
     )
 
 
@@ -249,7 +248,6 @@ def test_a_crash_inside_the_catalog_ingestion_records_no_version(repo: Any, obje
         COLOURS,
         FakeValidator(GOOD),
         RecordIngestion(repo, objects, StepClock()),
-        repo,
     )
     with pytest.raises(RuntimeError):
         use_case.execute(IngestCatalogCommand())

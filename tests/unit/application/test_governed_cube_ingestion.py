@@ -36,7 +36,6 @@ def parts() -> tuple[
         CountingIds(),
         XarrayCubeInspector(),
         RecordIngestion(repo, InMemoryObjectStore(), StepClock()),
-        repo,
     )
     return use_case, repo, store, db
 

@@ -32,7 +32,6 @@ def build(root: Path) -> tuple[GovernedIngestKegg, InMemoryPathwayRepository, In
         lambda source: FileKeggCatalog(root),
         ReactionNetworkValidator(),
         RecordIngestion(gov, InMemoryObjectStore(), StepClock()),
-        gov,
     )
     return use_case, pathways, gov
 

@@ -60,16 +60,14 @@ from astrobio.application.use_cases.populations import (
 )
 from astrobio.application.use_cases.record_ingestion import (
     IngestedFile,
-    RecordedVersion,
     RecordIngestion,
     RecordIngestionCommand,
-    file_entry,
+    gate_failed,
 )
-from astrobio.domain.dataset_version import DublinCore, Manifest, ManifestEntry, SecurityLevel, dataset_id_for
+from astrobio.domain.dataset_version import DublinCore, ManifestEntry, SecurityLevel, dataset_id_for
 from astrobio.domain.errors import InvalidDataset
 from astrobio.domain.genome import AssemblyFilter, AssemblyRecord, Genome, QcReport
 from astrobio.domain.quality import (
-    QualityGateFailed,
     QualityIssue,
     QualityMetrics,
     QualityReport,
@@ -107,25 +105,6 @@ def _version_content(
         if s.data is None
     )
     return files, arrays
-
-
-def _version_id(files: Sequence[IngestedFile], arrays: Sequence[ManifestEntry]) -> str:
-    """The id :class:`RecordIngestion` will give this content (same manifest construction)."""
-    return Manifest(entries=tuple(file_entry(f) for f in files) + tuple(arrays)).version_id()
-
-
-def _publishable(repo: GovernanceRepository, dataset_id: str, version_id: str, report: QualityReport) -> bool:
-    """Production ready, or the very same content was held before and an admin overrode the gate."""
-    held = repo.get_version(dataset_id, version_id)
-    return report.production_ready or (held is not None and held.published)
-
-
-def _held(what: str, recorded: RecordedVersion) -> QualityGateFailed:
-    return QualityGateFailed(
-        f"{what} not published: {recorded.decision.reason}; report kept with version "
-        f"{recorded.version.id[:19]} of {recorded.version.dataset_id}",
-        report_id=recorded.version.id,
-    )
 
 
 def _issue(
@@ -309,7 +288,7 @@ class GovernedIngestGenome(IngestGenome):
         files, arrays = _version_content(sources)
         sequences = self._validator.validate(genome.accession, parsed.records) if parsed.records else None
         report = genome_quality(parsed, sequences)
-        publishable = _publishable(self._governance, dataset_id, _version_id(files, arrays), report)
+        publishable = self._record.would_publish(GENOME_KIND, genome.accession, report, files, arrays)
         if publishable:
             genome = self._store(genome)
         recorded = self._record.execute(
@@ -332,7 +311,7 @@ class GovernedIngestGenome(IngestGenome):
             )
         )
         if not publishable:
-            raise _held(f"genome {genome.accession!r}", recorded)
+            raise gate_failed(f"genome {genome.accession!r}", recorded)
         return genome
 
 
@@ -449,13 +428,11 @@ class GovernedIngestAssemblies(IngestAssemblies):
         link: LinkModels,
         files: SourceFiles,
         record: RecordIngestion,
-        governance: GovernanceRepository,
         inline_limit_bytes: int = INLINE_LIMIT_BYTES,
     ) -> None:
         super().__init__(reader, repo, link)
         self._files = files
         self._record = record
-        self._governance = governance
         self._inline = inline_limit_bytes
 
     def execute(
@@ -479,8 +456,7 @@ class GovernedIngestAssemblies(IngestAssemblies):
         files, arrays = _version_content(
             [self._files.describe(command.path, inline_limit_bytes=self._inline)], [table]
         )
-        dataset_id = dataset_id_for(ASSEMBLY_KIND, name)
-        publishable = _publishable(self._governance, dataset_id, _version_id(files, arrays), report)
+        publishable = self._record.would_publish(ASSEMBLY_KIND, name, report, files, arrays)
         if publishable:
             self._repo.add_assemblies(records)
             self._link.execute()
@@ -514,7 +490,7 @@ class GovernedIngestAssemblies(IngestAssemblies):
             )
         )
         if not publishable:
-            raise _held(f"assembly summary {name!r}", recorded)
+            raise gate_failed(f"assembly summary {name!r}", recorded)
         return records
 
 
@@ -611,13 +587,11 @@ class GovernedIngest1000Genomes(Ingest1000Genomes):
         repo: GenomeRepository,
         files: SourceFiles,
         record: RecordIngestion,
-        governance: GovernanceRepository,
         inline_limit_bytes: int = INLINE_LIMIT_BYTES,
     ) -> None:
         super().__init__(reader, pca, repo)
         self._files = files
         self._record = record
-        self._governance = governance
         self._inline = inline_limit_bytes
 
     def execute(
@@ -634,8 +608,7 @@ class GovernedIngest1000Genomes(Ingest1000Genomes):
         paths = [command.panel, command.vcf, command.sample_table, *command.indexes]
         sources = [self._files.describe(p, inline_limit_bytes=self._inline) for p in paths if p is not None]
         files, arrays = _version_content(sources)
-        dataset_id = dataset_id_for(POPULATION_KIND, POPULATION_DATASET)
-        publishable = _publishable(self._governance, dataset_id, _version_id(files, arrays), report)
+        publishable = self._record.would_publish(POPULATION_KIND, POPULATION_DATASET, report, files, arrays)
         result = self._store(prepared) if publishable else prepared.report
         r = prepared.report
         recorded = self._record.execute(
@@ -671,5 +644,5 @@ class GovernedIngest1000Genomes(Ingest1000Genomes):
             )
         )
         if not publishable:
-            raise _held("1000 Genomes data", recorded)
+            raise gate_failed("1000 Genomes data", recorded)
         return result

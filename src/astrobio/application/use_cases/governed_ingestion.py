@@ -10,7 +10,7 @@ from typing import Any
 from astrobio.application.ports.catalogs import CatalogProvider, ExoplanetCatalog
 from astrobio.application.ports.clock import Clock, IdGenerator
 from astrobio.application.ports.cube_store import CubeStore
-from astrobio.application.ports.governance import CubeInspector, GovernanceRepository, QualityValidator
+from astrobio.application.ports.governance import CubeInspector, QualityValidator
 from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.climate_cubes import IngestClimateOutput, IngestClimateOutputCommand
 from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
@@ -18,14 +18,13 @@ from astrobio.application.use_cases.record_ingestion import (
     IngestedFile,
     RecordIngestion,
     RecordIngestionCommand,
-    file_entry,
+    gate_failed,
 )
 from astrobio.domain.catalog import CatalogSnapshot, IngestReport
 from astrobio.domain.climate import ClimateCube
-from astrobio.domain.dataset_version import DublinCore, Manifest, dataset_id_for
+from astrobio.domain.dataset_version import DublinCore
 from astrobio.domain.photometry import ColourSequence
 from astrobio.domain.planet import Planet
-from astrobio.domain.quality import QualityGateFailed
 
 CATALOG_KIND = "exoplanet_table"
 CATALOG_FILE = "planets.jsonl"
@@ -87,12 +86,10 @@ class GovernedIngestCatalog(IngestCatalog):
         colours: ColourSequence,
         validator: QualityValidator,
         record: RecordIngestion,
-        repo: GovernanceRepository,
     ) -> None:
         super().__init__(uow_factory, catalogs, colours)
         self._validator = validator
         self._record = record
-        self._repo = repo
 
     def execute(
         self, command: IngestCatalogCommand, *, job_id: str | None = None, actor: str = "system"
@@ -112,11 +109,7 @@ class GovernedIngestCatalog(IngestCatalog):
             attrs={"key": "name", "source": snapshot.source},
         )
         params: dict[str, Any] = {"source": command.source}
-        # An earlier held version of the very same content may have been overridden by an admin.
-        held = self._repo.get_version(
-            dataset_id_for(CATALOG_KIND, name), Manifest(entries=(file_entry(file),)).version_id()
-        )
-        publishable = report.production_ready or (held is not None and held.published)
+        publishable = self._record.would_publish(CATALOG_KIND, name, report, (file,))
         if publishable:
             result = IngestCatalog(self._uow_factory, _FetchedProvider(snapshot), self._colours).execute(
                 command
@@ -147,11 +140,7 @@ class GovernedIngestCatalog(IngestCatalog):
             )
         )
         if not publishable:
-            raise QualityGateFailed(
-                f"catalog {snapshot.source!r} not published: {recorded.decision.reason}; report kept with "
-                f"version {recorded.version.id[:19]} of {recorded.version.dataset_id}",
-                report_id=recorded.version.id,
-            )
+            raise gate_failed(f"catalog {snapshot.source!r}", recorded)
         return result
 
 
@@ -180,20 +169,17 @@ class GovernedIngestClimateOutput(IngestClimateOutput):
         ids: IdGenerator,
         inspector: CubeInspector,
         record: RecordIngestion,
-        repo: GovernanceRepository,
     ) -> None:
         super().__init__(uow_factory, store, clock, ids)
         self._inspector = inspector
         self._record = record
-        self._repo = repo
 
     def execute(self, command: IngestClimateOutputCommand) -> ClimateCube:
         if not command.sources:
             return super().execute(command)  # the base rule names the missing field
         name = command.name or "cube"
         report, entries = self._inspector.inspect(list(command.sources), name)
-        held = self._repo.get_version(dataset_id_for(CUBE_KIND, name), Manifest(entries=entries).version_id())
-        publishable = report.production_ready or (held is not None and held.published)
+        publishable = self._record.would_publish(CUBE_KIND, name, report, arrays=entries)
         cube = super().execute(command) if publishable else None
         params: dict[str, Any] = {
             "sources": [str(s) for s in command.sources],
@@ -221,11 +207,7 @@ class GovernedIngestClimateOutput(IngestClimateOutput):
             )
         )
         if cube is None:
-            raise QualityGateFailed(
-                f"cube {name!r} not published: {recorded.decision.reason}; report kept with version "
-                f"{recorded.version.id[:19]} of {recorded.version.dataset_id}",
-                report_id=recorded.version.id,
-            )
+            raise gate_failed(f"cube {name!r}", recorded)
         return cube
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from astrobio.application.ports.clock import Clock
-from astrobio.application.ports.governance import GovernanceRepository, QualityValidator
+from astrobio.application.ports.governance import QualityValidator
 from astrobio.application.ports.metabolism import (
     FbaEngine,
     MetabolicModelRepository,
@@ -20,11 +20,11 @@ from astrobio.application.use_cases.record_ingestion import (
     IngestedFile,
     RecordIngestion,
     RecordIngestionCommand,
-    file_entry,
+    gate_failed,
 )
-from astrobio.domain.dataset_version import DublinCore, Manifest, dataset_id_for
+from astrobio.domain.dataset_version import DublinCore
 from astrobio.domain.metabolism import MetabolicModel
-from astrobio.domain.quality import QualityGateFailed, QualityIssue, QualityReport, Severity
+from astrobio.domain.quality import QualityIssue, QualityReport, Severity
 
 SBML_KIND = "sbml_model"
 SBML_FILE = "model.xml"
@@ -129,12 +129,10 @@ class GovernedIngestSbml(IngestSbml):
         clock: Clock,
         validator: QualityValidator,
         record: RecordIngestion,
-        governance: GovernanceRepository,
     ) -> None:
         super().__init__(repo, store, engine, clock)
         self._validator = validator
         self._record = record
-        self._governance = governance
 
     def execute(
         self, command: IngestSbmlCommand, *, job_id: str | None = None, actor: str = "system"
@@ -149,11 +147,7 @@ class GovernedIngestSbml(IngestSbml):
             dtype="application/xml",
             attrs={"model": model.id, "source": model.source},
         )
-        # An earlier held version of the very same file may have been overridden by an admin.
-        earlier = self._governance.get_version(
-            dataset_id_for(SBML_KIND, model.id), Manifest(entries=(file_entry(file),)).version_id()
-        )
-        publishable = report.production_ready or (earlier is not None and earlier.published)
+        publishable = self._record.would_publish(SBML_KIND, model.id, report, (file,))
         if publishable:
             model = self.store(command, model)
         reactions = parsed.network.get("reactions", ())
@@ -195,9 +189,5 @@ class GovernedIngestSbml(IngestSbml):
             )
         )
         if not publishable:
-            raise QualityGateFailed(
-                f"model {model.id!r} not registered: {recorded.decision.reason}; report kept with "
-                f"version {recorded.version.id[:19]} of {recorded.version.dataset_id}",
-                report_id=recorded.version.id,
-            )
+            raise gate_failed(f"model {model.id!r}", recorded, verb="registered")
         return model

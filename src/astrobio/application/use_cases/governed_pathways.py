@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from astrobio.application.ports.governance import GovernanceRepository, QualityValidator
+from astrobio.application.ports.governance import QualityValidator
 from astrobio.application.ports.pathways import PathwayCatalog, PathwayRepository
 from astrobio.application.use_cases.pathways import IngestKegg, IngestKeggCommand, IngestKeggReport
 from astrobio.application.use_cases.record_ingestion import (
@@ -16,9 +16,8 @@ from astrobio.application.use_cases.record_ingestion import (
     RecordedVersion,
     RecordIngestion,
     RecordIngestionCommand,
-    file_entry,
 )
-from astrobio.domain.dataset_version import DublinCore, Manifest, dataset_id_for
+from astrobio.domain.dataset_version import DublinCore
 from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.pathway import Pathway, PathwayReaction, require_pathway_id
 from astrobio.domain.quality import QualityGateFailed, QualityIssue, QualityReport, Severity
@@ -168,12 +167,10 @@ class GovernedIngestKegg(IngestKegg):
         catalogs: Callable[[str], PathwayCatalog],
         validator: QualityValidator,
         record: RecordIngestion,
-        repo: GovernanceRepository,
     ) -> None:
         super().__init__(repository, catalogs)
         self._validator = validator
         self._record = record
-        self._repo = repo
 
     def execute(
         self, command: IngestKeggCommand, *, job_id: str | None = None, actor: str = "system"
@@ -213,11 +210,7 @@ class GovernedIngestKegg(IngestKegg):
             dtype="application/xml",
             attrs={"pathway": pathway.id, "source": pathway.source},
         )
-        # An earlier held version of the very same KGML may have been overridden by an admin.
-        earlier = self._repo.get_version(
-            dataset_id_for(KEGG_KIND, pathway.id), Manifest(entries=(file_entry(file),)).version_id()
-        )
-        publishable = report.production_ready or (earlier is not None and earlier.published)
+        publishable = self._record.would_publish(KEGG_KIND, pathway.id, report, (file,))
         return _Checked(pathway=pathway, file=file, report=report, publishable=publishable)
 
     def _recorded(

@@ -14,11 +14,11 @@ from astrobio.application.use_cases.record_ingestion import (
     RecordedVersion,
     RecordIngestion,
     RecordIngestionCommand,
+    gate_failed,
 )
 from astrobio.application.use_cases.surrogate_batch import CLI_MODULE
 from astrobio.domain.dataset_version import DublinCore
 from astrobio.domain.errors import InvalidQuantity
-from astrobio.domain.quality import QualityGateFailed
 
 TRAINING_SET_KIND = "jwst_training_set"
 
@@ -88,12 +88,8 @@ class RecordTrainingSet:
             )
         )
         if not recorded.version.published:
-            raise QualityGateFailed(
-                f"training set {command.name} not published: {recorded.decision.reason}; "
-                f"{'; '.join(i.message for i in report.errors[:3])}; report kept with version "
-                f"{recorded.version.id[:19]} of {recorded.version.dataset_id}",
-                report_id=recorded.version.id,
-            )
+            errors = "; ".join(i.message for i in report.errors[:3])
+            raise gate_failed(f"training set {command.name}", recorded, detail=errors)
         return recorded
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from astrobio.domain.dataset_version import (
     SecurityLevel,
     dataset_id_for,
 )
-from astrobio.domain.quality import GateDecision, QualityReport, quality_gate
+from astrobio.domain.quality import GateDecision, QualityGateFailed, QualityReport, quality_gate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +84,17 @@ def file_entry(f: IngestedFile) -> ManifestEntry:
     )
 
 
+def gate_failed(
+    what: str, recorded: RecordedVersion, *, verb: str = "published", detail: str = ""
+) -> QualityGateFailed:
+    """The error of an ingestion held by the quality gate: grade reason, and where the report is kept."""
+    return QualityGateFailed(
+        f"{what} not {verb}: {recorded.decision.reason}; {detail + '; ' if detail else ''}report kept with "
+        f"version {recorded.version.id[:19]} of {recorded.version.dataset_id}",
+        report_id=recorded.version.id,
+    )
+
+
 class RecordIngestion:
     """Record one ingestion as an immutable, content-addressed dataset version.
 
@@ -108,9 +119,25 @@ class RecordIngestion:
         self._clock = clock
         self._code_version = code_version
 
+    def would_publish(
+        self,
+        kind: str,
+        name: str,
+        report: QualityReport,
+        files: Sequence[IngestedFile] = (),
+        arrays: Sequence[ManifestEntry] = (),
+    ) -> bool:
+        """Whether :meth:`execute` would publish this content, asked before the data is written:
+        production-ready, or the very same content was held before and an admin has since
+        overridden the gate (``astrobio quality override``)."""
+        if report.production_ready:
+            return True
+        earlier = self._repo.get_version(dataset_id_for(kind, name), _manifest(files, arrays).version_id())
+        return earlier is not None and earlier.published
+
     def execute(self, command: RecordIngestionCommand) -> RecordedVersion:
         dataset_id = dataset_id_for(command.kind, command.name)
-        manifest = Manifest(entries=tuple(file_entry(f) for f in command.files) + command.arrays)
+        manifest = _manifest(command.files, command.arrays)
         version_id = manifest.version_id()
         decision = quality_gate(command.quality, command.override_reason)
         existing = self._repo.get_version(dataset_id, version_id)
@@ -187,3 +214,7 @@ class RecordIngestion:
             )
         )
         return RecordedVersion(version=version, created=created, decision=decision)
+
+
+def _manifest(files: Sequence[IngestedFile], arrays: Sequence[ManifestEntry]) -> Manifest:
+    return Manifest(entries=tuple(file_entry(f) for f in files) + tuple(arrays))
