@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import logging
@@ -17,6 +16,7 @@ import httpx
 
 from astrobio import __version__
 from astrobio.adapters.catalog.pscomppars import ADQL_QUERY, parse_pscomppars_bytes
+from astrobio.adapters.http_headers import retry_after_s
 from astrobio.application.ports.catalogs import ExoplanetCatalog
 from astrobio.domain.catalog import CatalogSnapshot
 from astrobio.domain.errors import CatalogUnreadable, UpstreamUnavailable
@@ -56,20 +56,6 @@ def error_in_body(text: str) -> str | None:
     if lines and "ERROR" in lines[0]:
         return lines[0][:500]
     return next((line[:500] for line in lines if line.lstrip('"').startswith("ERROR")), None)
-
-
-def _retry_after_s(value: str | None, now: float) -> float | None:
-    """Seconds asked for by a ``Retry-After`` header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 def _excerpt(response: httpx.Response) -> str:
@@ -193,7 +179,7 @@ class ArchiveTapCatalog(ExoplanetCatalog):
                 detail = f"HTTP {status}" + (f": {excerpt}" if (excerpt := _excerpt(response)) else "")
                 if status != 429 and status < 500:
                     raise UpstreamUnavailable(SERVICE, detail)
-                retry_after = _retry_after_s(response.headers.get("Retry-After"), self._clock())
+                retry_after = retry_after_s(response.headers.get("Retry-After"), self._clock())
                 if retry_after is not None and retry_after > self._max_retry_after_s:
                     raise UpstreamUnavailable(SERVICE, f"{detail} (Retry-After {retry_after:g} s)")
             if attempt + 1 < attempts:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from astrobio.adapters.http_headers import retry_after_s
 from astrobio.application.ports.genomes import DownloadedFile, GenomeSource, Progress
 from astrobio.domain.errors import InvalidDataset, NotFound, UpstreamUnavailable
 
@@ -88,8 +89,9 @@ class HttpxGenomeSource(GenomeSource):
         return httpx.Client(timeout=self._timeout_s, follow_redirects=True, params=params)
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
-        if retry_after and retry_after.strip().isdigit():
-            return min(float(retry_after), 30.0)
+        asked = retry_after_s(retry_after)
+        if asked is not None:
+            return min(asked, 30.0)
         return float(self._backoff_s * 2**attempt)
 
     def fetch_text(self, url: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from astrobio import __version__
+from astrobio.adapters.http_headers import retry_after_s
 from astrobio.adapters.kegg.kgml import parse_kgml, strip_prefix
 from astrobio.application.ports.pathways import PathwayCatalog
 from astrobio.domain.errors import NotFound, UpstreamUnavailable
@@ -156,8 +157,7 @@ class KeggRestCatalog(PathwayCatalog):
                     detail = f"HTTP {status} for {url.removeprefix(self._base)}"
                     if status not in _RETRY_STATUS and status < 500:
                         raise UpstreamUnavailable(SERVICE, detail)
-                    header = response.headers.get("Retry-After", "")
-                    retry_after = float(header) if header.strip().isdigit() else None
+                    retry_after = retry_after_s(response.headers.get("Retry-After"), self._wall_clock())
                 if attempt < self._retries:
                     delay = self._backoff_s * 2**attempt
                     if retry_after is not None and retry_after <= self._max_retry_after_s:
