@@ -3,7 +3,10 @@
     .venv/bin/python benchmarks/bench_surrogate.py [--repeat 30] [--json out.json]
 
 Prints, at ONE torch thread unless ``--threads``:
-- datacube inference (one planet, the whole ensemble, mean + sigma as a CubePrediction): median
+- for the default EBM-prior + PCA + GP datacube model: the whole ``predict_datacube`` (prior,
+  residual, calibrated sigma, OOD distance), the emulator call alone and the EBM prior alone;
+- for U-Net checkpoints: datacube inference (one planet, the whole ensemble, mean + sigma as a
+  CubePrediction): median
   over ``--repeat`` calls for PyTorch's native fp32 Conv3d, fp32 through oneDNN (the default) and
   bf16 autocast, with the error each adds against native fp32 (max and RMS, K for ta/ts);
 - the scalar surrogate on the whole bundled catalog (5,966 planets with a simple parameter mapping:
@@ -70,6 +73,8 @@ def bench_datacube(registry: FileSurrogateRegistry, repeat: int) -> dict[str, An
     card = registry.active(SurrogateMode.DATACUBE)
     assert card is not None, "no datacube model: run scripts/train_default_models.py"
     payload = ckpt.load(registry.path(card.id))
+    if payload["arch"]["name"] in ckpt.EMULATORS:
+        return bench_emulator(registry, repeat)
     earth = np.array([[5772.0, 1367.0, 1.0, 9.80665, 1.0, 0.0, 1.0, 0.000284]])
     variants = {"fp32 native Conv3d": Ensemble(payload, conv_backend="native"),
                 "fp32 oneDNN (default)": Ensemble(payload),
@@ -87,6 +92,28 @@ def bench_datacube(registry: FileSurrogateRegistry, repeat: int) -> dict[str, An
     surrogate = TorchClimateSurrogate(registry.path(card.id), card)
     params = ClimateParameters()
     out["predict_datacube_ms"] = median_ms(lambda: surrogate.predict_datacube(params), repeat)
+    tracemalloc.start()
+    surrogate.predict_datacube(params)
+    out["predict_datacube_python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return out
+
+
+def bench_emulator(registry: FileSurrogateRegistry, repeat: int) -> dict[str, Any]:
+    """EBM prior + PCA + GP datacube model: the whole CubePrediction (prior, residual, sigma, OOD)."""
+    from astrobio.adapters.ml import prior_surrogate as ps
+
+    card = registry.active(SurrogateMode.DATACUBE)
+    assert card is not None
+    surrogate = TorchClimateSurrogate(registry.path(card.id), card)
+    model = ckpt.from_tensors(ckpt.load(registry.path(card.id))["emulator"])
+    earth = np.array([[5772.0, 1367.0, 1.0, 9.80665, 1.0, 0.0, 1.0, 0.000284]])
+    params = ClimateParameters()
+    out: dict[str, Any] = {"members": 0, "arch": card.hyperparameters.get("arch", {}).get("name")}
+    out["predict_datacube_ms"] = median_ms(lambda: surrogate.predict_datacube(params), repeat)
+    out["emulator_predict_ms"] = median_ms(lambda: ps.predict(model, earth), repeat)
+    out["prior_only_ms"] = median_ms(lambda: ps.gs.prior_fields(
+        earth, ps.ebm.EbmCoefficients.from_dict(model["ebm"]), model["grid"]), repeat)
     tracemalloc.start()
     surrogate.predict_datacube(params)
     out["predict_datacube_python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -143,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {"threads": args.threads, "torch": torch.__version__}
     result["datacube"] = dc = bench_datacube(registry, args.repeat)
     print(f"datacube inference, {dc['members']} members, {args.threads} thread(s):")
-    for name in ("fp32 native Conv3d", "fp32 oneDNN (default)", "bf16 autocast"):
+    emulator = "emulator_predict_ms" in dc
+    if emulator:
+        print(f"  {dc['arch']}: EBM prior alone {dc['prior_only_ms']:.1f} ms; prior + residual + sigma + OOD "
+              f"{dc['emulator_predict_ms']:.1f} ms")
+    for name in () if emulator else ("fp32 native Conv3d", "fp32 oneDNN (default)", "bf16 autocast"):
         e = dc[name]["max_rms_error"]
         print(f"  {name:<24}{dc[name]['median_ms']:8.1f} ms   error vs native fp32: "
               f"ta max {e['ta'][0]:.2e} K rms {e['ta'][1]:.2e} K, ts max {e['ts'][0]:.2e} K, "
@@ -153,9 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     result["scalar"] = sc = bench_scalar(registry)
     print(f"scalar surrogate, {sc['planets']} catalog planets: {sc['median_ms']:.0f} ms "
           f"({sc['out_of_range']} flagged out of range)")
-    result["training"] = tr = bench_training_step(registry)
-    print(f"datacube training step (batch 4): fp32 {tr['fp32_step_ms']:.0f} ms, "
-          f"bf16-mixed {tr['bf16-mixed_step_ms']:.0f} ms")
+    if not emulator:
+        result["training"] = tr = bench_training_step(registry)
+        print(f"datacube training step (batch 4): fp32 {tr['fp32_step_ms']:.0f} ms, "
+              f"bf16-mixed {tr['bf16-mixed_step_ms']:.0f} ms")
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {result['max_rss_mb']:.0f} MB")
     if args.json:

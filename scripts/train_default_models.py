@@ -4,15 +4,18 @@
     OMP_NUM_THREADS=2 .venv/bin/python scripts/train_default_models.py --out /tmp/models --threads 2
     .venv/bin/python scripts/train_default_models.py --recalibrate    # sigma factors for shipped models
 
-What it does: ingests the 15 bundled ExoPlaSim runs (``data/gcm``) into a temporary Zarr root with
+What it does: ingests the 49 bundled ExoPlaSim runs (``data/gcm``) into a temporary Zarr root with
 ``ZarrCubeStore``, trains the scalar and the datacube surrogate with the fixed configurations below
-(seed 0; 3 of the 15 runs held out by simulation), registers both in a ``FileSurrogateRegistry``
-at ``--out`` (replacing what was there) and writes ``TRAINING.json`` beside them: configurations,
-held-out metrics, wall times, file sizes, versions.
+(default ``--arch pca_gp``: EBM prior + PCA + Gaussian processes, 7-fold cross-validated by
+simulation, sigma calibrated cross-conformally, then fit on every run; ``--arch unet``: the
+Lightning deep ensembles, seed 0, 20 % of the runs held out), registers both in a
+``FileSurrogateRegistry`` at ``--out`` (replacing what was there) and writes ``TRAINING.json``
+beside them: configurations, cross-validated metrics, wall times, file sizes, versions. Then
+``benchmarks/eval_climate_surrogate.py --write`` adds the full comparison table.
 
 Same code, same torch build and the same thread count give the same checkpoint bytes (the model id
 is their SHA-256); a different CPU or thread count can change the last bits of the weights.
-Caveat (data/gcm/README.md): 240-day states from an Earth-like start, not equilibria; 15 runs.
+Caveat (data/gcm/README.md): 240-day states from an Earth-like start, not equilibria; 49 runs.
 """
 
 from __future__ import annotations
@@ -32,10 +35,23 @@ ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 26, tzinfo=UTC)  # fixed ingest time: cube metadata does not depend on the clock
 
 
-def configs() -> dict[str, object]:
+def configs(arch: str = "pca_gp") -> dict[str, object]:
+    """The shipped configurations: ``pca_gp`` (EBM prior + PCA + GP, cross-validated; the default)
+    or ``unet`` (the Lightning U-Net / MLP deep ensembles)."""
     from astrobio.application.ports.surrogate import TrainingConfig
     from astrobio.domain.surrogate import SurrogateMode
 
+    if arch in ("pca_gp", "pca_mlp"):
+        # datacube: the prior is subtracted (residual) -- best field RMSE in cross-validation;
+        # scalar: GP on the global means with the prior's temperatures as features (best global mean).
+        return {
+            "scalar": TrainingConfig(mode=SurrogateMode.SCALAR, seed=0, precision="32",
+                                     extra={"arch": arch, "residual": False, "prior_features": True,
+                                            "cv_folds": 7}),
+            "datacube": TrainingConfig(mode=SurrogateMode.DATACUBE, seed=0, precision="32",
+                                       extra={"arch": arch, "residual": True, "prior_features": True,
+                                              "components": 12, "cv_folds": 7}),
+        }
     return {
         "scalar": TrainingConfig(mode=SurrogateMode.SCALAR, max_epochs=400, seed=0, batch_size=4,
                                  learning_rate=3e-3, ensemble=5, holdout_fraction=0.2, precision="32",
@@ -51,7 +67,7 @@ def configs() -> dict[str, object]:
 
 
 def ingest_bundled(root: str) -> tuple[object, list[object]]:
-    """The 15 bundled runs as cubes in a Zarr root (cube id = run id)."""
+    """The bundled runs as cubes in a Zarr root (cube id = run id)."""
     from astrobio.adapters.cubes.bundled import bundled_runs
     from astrobio.adapters.cubes.zarr_store import ZarrCubeStore
 
@@ -92,8 +108,8 @@ def recalibrate(out: Path) -> int:
         store, cubes = ingest_bundled(os.path.join(tmp, "zarr"))
         for mode in SurrogateMode:
             card = registry.active(mode)
-            if card is None:
-                continue
+            if card is None or card.hyperparameters.get("arch", {}).get("name") in ("pca_gp", "pca_mlp"):
+                continue  # emulators are calibrated cross-conformally at training
             payload = ckpt.load(registry.path(card.id))
             cfg = payload["config"]
             extra = cfg.get("extra", {})
@@ -127,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "data" / "models"))
     parser.add_argument("--threads", type=int, default=2, help="torch threads (2 gives the shipped bytes)")
     parser.add_argument("--modes", default="scalar,datacube")
+    parser.add_argument("--arch", default="pca_gp", choices=("pca_gp", "pca_mlp", "unet"))
     parser.add_argument("--recalibrate", action="store_true",
                         help="only add sigma factors to the active models at --out (no training)")
     args = parser.parse_args(argv)
@@ -161,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         store, cubes = ingest_bundled(os.path.join(tmp, "zarr"))
         record["ingest_s"] = round(time.perf_counter() - t0, 1)
         for mode in args.modes.split(","):
-            config = configs()[mode]
+            config = configs(args.arch)[mode]
             trainer = LightningSurrogateTrainer(store, os.path.join(tmp, "work"), code_version())  # type: ignore[arg-type]
             t0 = time.perf_counter()
             trained = trainer.train(cubes, config)  # type: ignore[arg-type]
@@ -171,12 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             record["models"][mode] = {  # type: ignore[index]
                 "id": card.id, "train_s": round(seconds, 1), "bytes": size, "metrics": card.metrics,
                 "holdout_cubes": card.hyperparameters["holdout_cubes"],
+                "sigma_scale": card.hyperparameters.get("sigma_scale"),
                 "parameters_per_member": card.hyperparameters["parameters"],
                 "config": {k: v for k, v in card.hyperparameters.items() if k not in ("holdout_cubes",)},
             }
             print(f"{mode}: {card.id[:12]} trained in {seconds:.0f} s, {size / 1e6:.2f} MB; held out "
                   f"{card.hyperparameters['holdout_cubes']}")
-            for k in ("ts_rmse_k", "ta_rmse_k", "ts_acc", "ts_k_rmse", "rlut_w_m2_rmse"):
+            for k in ("ts_rmse_k", "ts_coverage_1sigma", "ta_rmse_k", "ts_global_mean_rmse", "ts_k_rmse",
+                      "ts_k_coverage_1sigma", "rlut_w_m2_rmse"):
                 if k in card.metrics:
                     print(f"  {k} = {card.metrics[k]:.3f}")
         store.close()  # type: ignore[attr-defined]

@@ -238,7 +238,9 @@ def test_worker_registers_the_function_name_producers_enqueue() -> None:
     assert worker.RUN_JOB_FUNCTION == PRODUCER_FUNCTION_NAME
     options = worker.worker_settings(Settings(redis_url="redis://127.0.0.1:6379/3", queue_name="q"))
     (fn,) = options["functions"]
-    assert (fn.name, fn.max_tries) == ("run_job", 3)
+    assert (fn.name, fn.max_tries) == ("run_job", worker.MAX_TRIES)
+    # arq's hard stop is the longest kind's own limit plus a lease, not one timeout for every kind.
+    assert options["job_timeout"] == 24 * 3600 // 4 + 30  # capped by ASTROBIO_JOB_TIMEOUT_S (6 h)
     assert options["queue_name"] == "q"
     assert options["redis_settings"].database == 3
 
@@ -279,7 +281,7 @@ def test_an_unreachable_database_is_retried_with_backoff_then_given_up(tmp_path:
     with pytest.raises(Retry) as second:
         _run(c, "any", job_try=2)
     assert (first.value.defer_score, second.value.defer_score) == (5000, 10000)
-    assert _run(c, "any", job_try=3) == "failed"
+    assert _run(c, "any", job_try=worker.MAX_TRIES) == "failed"
 
 
 def test_an_unexpected_crash_is_logged_and_reported_failed(tmp_path: Path) -> None:

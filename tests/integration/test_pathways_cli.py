@@ -87,9 +87,13 @@ def test_train_gvae_reports_held_out_auroc_and_writes_a_model(env: dict[str, str
     m = json.loads(r.stdout)
     assert 0.0 <= m["auroc"] <= 1.0 and 0.0 <= m["average_precision"] <= 1.0
     assert m["n_graphs"] >= 20 and m["n_test_edges"] > 100
-    card = json.loads((tmp_path / "models" / "gvae" / "card.json").read_text())
+    # Registered (and activated) under the registry, never written over the shipped model.
+    registered = Path(m["path"])
+    assert registered.parent == tmp_path / "models" / "registry" / "gvae"
+    card = json.loads((registered / "card.json").read_text())
     assert card["model_id"] == m["model_id"]
-    assert (tmp_path / "models" / "gvae" / "model.pt").stat().st_size < 2_000_000
+    assert (registered / "model.pt").stat().st_size < 2_000_000
+    assert not (tmp_path / "models" / "gvae").exists()
 
 
 def test_shipped_model_card_meets_the_target() -> None:

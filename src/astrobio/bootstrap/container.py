@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
 
+from astrobio.application.ports.acquisition import RunAcquisition
 from astrobio.application.ports.catalogs import CatalogProvider, ExoplanetCatalog
 from astrobio.application.ports.clock import SystemClock, UuidGenerator
 from astrobio.application.ports.cube_store import CubeStore
@@ -44,10 +46,11 @@ from astrobio.application.use_cases.governed_ingestion import (
     GovernedIngestClimateOutput,
 )
 from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
-from astrobio.application.use_cases.jobs import GetJob, JobHandler, RunJob, SubmitJob
+from astrobio.application.use_cases.jobs import GetJob, JobHandler, JobRegistry, ReapJobs, RunJob, SubmitJob
 from astrobio.application.use_cases.planet_climate import SurrogateTargetClimate
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets
-from astrobio.application.use_cases.rank_targets import RankTargets
+from astrobio.application.use_cases.rank_targets import AssessmentCache, RankTargets
+from astrobio.application.use_cases.submissions import SubmitPipelineRun, SubmitSweep
 from astrobio.application.use_cases.surrogate_batch import SubmitTrainingToBatch
 from astrobio.application.use_cases.surrogates import (
     ActivateSurrogate,
@@ -58,10 +61,13 @@ from astrobio.application.use_cases.surrogates import (
 )
 from astrobio.bootstrap.genomes_container import GenomesContainer
 from astrobio.bootstrap.governance_container import GovernanceContainer
+from astrobio.bootstrap.jobs import job_registry, lease_policy, worker_identity
 from astrobio.bootstrap.jwst_container import JwstContainer
 from astrobio.bootstrap.metabolism_container import MetabolismContainer
 from astrobio.bootstrap.pathways_container import PathwaysContainer
 from astrobio.bootstrap.pipeline_container import PipelineContainer
+from astrobio.bootstrap.predict_all import predict_all_modes
+from astrobio.bootstrap.search import SearchObjectives, pathways_loader, search_job_handlers
 from astrobio.bootstrap.settings import Settings
 from astrobio.bootstrap.spectra_container import SpectraContainer
 from astrobio.domain.catalog import IngestReport
@@ -80,6 +86,12 @@ def _engine(url: str) -> Any:
     from astrobio.adapters.sql.engine import make_engine
 
     return make_engine(url)
+
+
+def _readiness(settings: Settings) -> Any:
+    from astrobio.bootstrap.health import ReadinessProbe
+
+    return ReadinessProbe(settings.sqlalchemy_url, settings.redis_url)
 
 
 def _uow_factory(engine: Any) -> UnitOfWorkFactory:
@@ -140,6 +152,13 @@ def _cube_store(settings: Settings) -> CubeStore:
     return ZarrCubeStore(settings.cube_root, dask_scheduler=settings.dask_scheduler)
 
 
+def _acquisition(registry: Callable[[], SurrogateRegistry]) -> RunAcquisition:
+    """Active learning through the active scalar emulator (imports torch only when it picks)."""
+    from astrobio.adapters.ml.acquisition import GpVarianceAcquisition
+
+    return GpVarianceAcquisition(registry)
+
+
 def _surrogate_registry(settings: Settings) -> SurrogateRegistry:
     # torch is imported by the registry only when it loads a model, not here.
     from astrobio.adapters.ml.registry import FileSurrogateRegistry
@@ -186,6 +205,7 @@ def _handlers(
     complete_sweep: providers.Factory[CompleteSweep],
     ingest_cube: providers.Factory[IngestClimateOutput],
     train_climate: providers.Factory[TrainClimateSurrogate],
+    list_cubes: providers.Factory[ListCubes],
     *features: dict[str, JobHandler],
 ) -> dict[str, JobHandler]:
     def ingest_catalog(params: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +222,9 @@ def _handlers(
                 "cubes": [r.cube_id for r in status.runs if r.cube_id]}
 
     def ingest_bundled_cubes(params: dict[str, Any]) -> dict[str, Any]:
-        cubes = [ingest_cube().execute(c).id for c in bundled_cube_set(settings)]
+        # Idempotent: a retried job skips the cubes an earlier attempt registered.
+        have = {c.name: c.id for c in list_cubes().execute(limit=1000).items}
+        cubes = [have.get(c.name) or ingest_cube().execute(c).id for c in bundled_cube_set(settings)]
         return {"cubes": cubes, "count": len(cubes)}
 
     def train_climate_surrogate(params: dict[str, Any]) -> dict[str, Any]:
@@ -219,14 +241,19 @@ def _handlers(
     return handlers
 
 
-def _queue(settings: Settings, run_job: RunJob) -> TaskQueue:
+def _queue(settings: Settings, run_job: RunJob, uow_factory: UnitOfWorkFactory, clock: SystemClock,
+           registry: JobRegistry) -> TaskQueue:
     if settings.redis_url:
         from astrobio.adapters.queue.arq_queue import ArqTaskQueue
 
         return ArqTaskQueue(settings.redis_url, settings.queue_name)
     from astrobio.adapters.queue.in_process import InProcessTaskQueue
 
-    return InProcessTaskQueue(run_job.execute)
+    queue = InProcessTaskQueue(run_job.execute, retry_delay=run_job.retry_delay_s)
+    # Jobs left running by a process that died (or whose outcome could not be written) come back.
+    queue.start_reaper(ReapJobs(uow_factory, queue, clock, registry).execute,
+                       float(settings.job_reap_interval_s))
+    return queue
 
 
 def _job_kinds(handlers: dict[str, JobHandler]) -> frozenset[str]:
@@ -240,6 +267,8 @@ class Container(containers.DeclarativeContainer):
 
     engine = providers.Singleton(_engine, settings.provided.sqlalchemy_url)
     uow_factory = providers.Singleton(_uow_factory, engine)
+    #: GET /health/ready: its own small engine and threads, never queued behind requests.
+    readiness = providers.Singleton(_readiness, settings)
     colours = providers.Singleton(_colours, settings.provided.colours_path)
     catalogs = providers.Singleton(_catalogs, settings)
     clock = providers.Singleton(SystemClock)
@@ -255,7 +284,9 @@ class Container(containers.DeclarativeContainer):
     # weight never touches it.
     surrogate_registry = providers.Singleton(_surrogate_registry, settings)
     target_climate = providers.Factory(SurrogateTargetClimate, surrogate_registry.provider)
-    rank_targets = providers.Factory(RankTargets, uow_factory, colours, target_climate)
+    #: Assessments of the current catalog version, computed once per version for every ranking.
+    assessment_cache = providers.Singleton(AssessmentCache)
+    rank_targets = providers.Factory(RankTargets, uow_factory, colours, target_climate, assessment_cache)
     list_planets = providers.Factory(ListPlanets, uow_factory)
     get_planet = providers.Factory(GetPlanet, uow_factory)
     get_job = providers.Factory(GetJob, uow_factory)
@@ -271,7 +302,8 @@ class Container(containers.DeclarativeContainer):
     list_cubes = providers.Factory(ListCubes, uow_factory)
     get_cube = providers.Factory(GetCube, uow_factory)
     export_cube_slice = providers.Factory(ExportCubeSlice, uow_factory, cube_store)
-    plan_sweep = providers.Factory(PlanSweep, uow_factory, simulator, clock, ids)
+    plan_sweep = providers.Factory(PlanSweep, uow_factory, simulator, clock, ids,
+                                   acquisition=providers.Factory(_acquisition, surrogate_registry.provider))
     launch_sweep = providers.Factory(LaunchSweep, uow_factory, simulator, job_runners, workspace, clock)
     poll_sweep = providers.Factory(PollSweep, uow_factory, simulator, job_runners, launch_sweep,
                                    ingest_climate_output, clock, settings.provided.max_run_attempts)
@@ -305,15 +337,34 @@ class Container(containers.DeclarativeContainer):
                                    engine=engine, spectra=spectra, metabolism=metabolism,
                                    governance_repository=governance.repository)
 
+    predict_all = providers.Factory(predict_all_modes, predict_climate, jwst.classifier.provider,
+                                    jwst.denoiser.provider, jwst.retrieve_atmosphere.provider)
+
+    # Hyperparameter search: the ``search_trials`` job runs trials of a stored Optuna study.
+    search_objectives = providers.Singleton(
+        SearchObjectives, settings, uow_factory, cube_store.provider,
+        providers.Callable(pathways_loader, pathways.repository.provider, pathways.bundled_catalog.provider))
+    search_handlers = providers.Singleton(search_job_handlers, settings, search_objectives)
+
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,
-                                       pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers,
+                                       list_cubes.provider, pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers,
                                        governance.job_handlers, jwst.job_handlers, genomes.job_handlers,
-                                       pipeline.job_handlers)
+                                       pipeline.job_handlers, search_handlers)
     job_kinds = providers.Singleton(_job_kinds, job_handlers)
-    run_job = providers.Singleton(RunJob, uow_factory, job_handlers, clock)
-    task_queue = providers.Singleton(_queue, settings, run_job)
-    submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, known_kinds=job_kinds)
+    job_registry = providers.Singleton(job_registry, settings, job_handlers)
+    run_job = providers.Singleton(RunJob, uow_factory, job_registry, clock,
+                                  lease=providers.Singleton(lease_policy, settings),
+                                  owner=providers.Singleton(worker_identity))
+    task_queue = providers.Singleton(_queue, settings, run_job, uow_factory, clock, job_registry)
+    reap_jobs = providers.Factory(ReapJobs, uow_factory, task_queue, clock, job_registry)
+    submit_job = providers.Factory(SubmitJob, uow_factory, task_queue, clock, ids, job_registry)
+    # Shared by the HTTP API and the CLI: start the work, queue its jobs.
+    submit_pipeline_run = providers.Factory(
+        SubmitPipelineRun, providers.Callable(lambda uc: uc.execute, pipeline.start_run),
+        providers.Callable(lambda uc: uc.chunks, pipeline.run_pipeline), submit_job)
+    submit_sweep = providers.Factory(SubmitSweep, providers.Callable(lambda uc: uc.execute, plan_sweep),
+                                     submit_job)
 
 
 def build_container(settings: Settings) -> Container:

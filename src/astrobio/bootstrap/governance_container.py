@@ -27,6 +27,8 @@ from astrobio.application.use_cases.access import (
     CreateApiKey,
     ListApiKeys,
     RecordAudit,
+    RecordAuthFailure,
+    ResolvePrincipal,
     RevokeApiKey,
     VerifyAudit,
 )
@@ -41,6 +43,7 @@ from astrobio.application.use_cases.datasets import (
     RollbackTag,
     TagDatasetVersion,
 )
+from astrobio.application.use_cases.governed_ingestion import ApplyCatalogVersion
 from astrobio.application.use_cases.jobs import JobHandler
 from astrobio.application.use_cases.provenance import ResolveModelProvenance
 from astrobio.application.use_cases.record_ingestion import RecordIngestion
@@ -167,7 +170,11 @@ class GovernanceContainer(containers.DeclarativeContainer):
     get_version = providers.Factory(GetVersion, repository)
     diff_versions = providers.Factory(DiffDatasetVersions, repository)
     tag_version = providers.Factory(TagDatasetVersion, repository, clock)
-    rollback_tag = providers.Factory(RollbackTag, repository, clock)
+    #: Rolling back ``main`` of the catalog re-applies that version to the planet table.
+    apply_catalog_version = providers.Factory(ApplyCatalogVersion, uow_factory, repository, object_store,
+                                              record_ingestion)
+    rollback_tag = providers.Factory(RollbackTag, repository, clock, appliers=providers.Dict(
+        exoplanet_table=providers.Callable(lambda uc: uc.execute, apply_catalog_version)))
     export_lineage = providers.Factory(ExportLineage, repository)
     override_gate = providers.Factory(OverrideQualityGate, repository, clock)
     read_version_file = providers.Factory(ReadVersionFile, repository, object_store)
@@ -176,6 +183,12 @@ class GovernanceContainer(containers.DeclarativeContainer):
     list_api_keys = providers.Factory(ListApiKeys, repository)
     authenticate = providers.ThreadSafeSingleton(Authenticate, repository, hasher)
     record_audit = providers.Factory(RecordAudit, repository, clock)
+    #: The one "who is acting" rule of the HTTP API and the CLI.
+    resolve_principal = providers.ThreadSafeSingleton(
+        ResolvePrincipal, authenticate.provider, settings.provided.auth
+    )
+    #: 401s audited per (actor, client) and minute, not one row each.
+    record_auth_failure = providers.ThreadSafeSingleton(RecordAuthFailure, repository, clock)
     verify_audit = providers.Factory(VerifyAudit, repository)
     #: Provenance of predictions: the checkpoint and the recorded versions of its training cubes.
     model_provenance = providers.Factory(

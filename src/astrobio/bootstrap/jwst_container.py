@@ -50,8 +50,9 @@ from astrobio.application.use_cases.jwst_training_sets import (
     SubmitTrainingSetToBatch,
     version_ref,
 )
+from astrobio.bootstrap.models import active_model_dir, registering_jwst_trainer
 from astrobio.bootstrap.settings import Settings
-from astrobio.domain.retrieval import Posterior
+from astrobio.domain.retrieval import Posterior, RetrievalSystem
 
 JWST_RETRIEVE_JOB = "jwst_retrieve"
 JWST_TRAIN_JOB = "jwst_train"
@@ -81,19 +82,19 @@ def _codec() -> SpectrumCodec:
 def _classifier(settings: Settings) -> PlanetClassifier:
     from astrobio.adapters.jwst.classifier import LogisticPlanetClassifier
 
-    return LogisticPlanetClassifier(model_dir(settings))
+    return LogisticPlanetClassifier(active_model_dir(settings, "multiclass"))
 
 
 def _denoiser(settings: Settings, model: ForwardModel) -> SpectrumDenoiser:
     from astrobio.adapters.jwst.denoiser import TorchSpectrumDenoiser
 
-    return TorchSpectrumDenoiser(model_dir(settings), model.grid)
+    return TorchSpectrumDenoiser(active_model_dir(settings, "denoiser"), model.grid)
 
 
 def _estimator(settings: Settings, model: ForwardModel) -> PosteriorEstimator:
     from astrobio.adapters.jwst.npe import ZukoPosteriorEstimator
 
-    return ZukoPosteriorEstimator(model_dir(settings), model.grid, model.priors)
+    return ZukoPosteriorEstimator(active_model_dir(settings, "retrieval"), model.grid, model.priors)
 
 
 def _nested(model: ForwardModel) -> NestedSampler:
@@ -105,13 +106,14 @@ def _nested(model: ForwardModel) -> NestedSampler:
 def _trainer(settings: Settings, model: ForwardModel, finalize: Finalizer) -> JwstTrainer:
     from astrobio.adapters.jwst.training import LocalJwstTrainer
 
-    return LocalJwstTrainer(
+    # Trains into a fresh staging directory and registers the model: never writes the shipped files.
+    return registering_jwst_trainer(settings, lambda staging: LocalJwstTrainer(
         model,  # type: ignore[arg-type]
-        model_dir(settings),
+        staging,
         dataset_dir(settings),
         settings.catalog_path,
         finalize=finalize,
-    )
+    ))
 
 
 def _inspector() -> TrainingSetInspector:
@@ -227,6 +229,7 @@ def _job_handlers(
             seed=int(params.get("seed", 0)),
             fallback=bool(params.get("fallback", True)),
             n_live=int(params.get("n_live", 100)),
+            system=None if not params.get("system") else RetrievalSystem(**params["system"]),
         )
         return posterior_to_dict(retrieve().execute(command))
 

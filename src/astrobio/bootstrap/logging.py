@@ -7,6 +7,8 @@ import sys
 
 import structlog
 
+from astrobio.bootstrap.monitoring import count_audit_failures
+
 
 class _StderrLogger:
     """Print each line to the *current* ``sys.stderr``.
@@ -40,6 +42,7 @@ def configure_logging(level: str = "info", json: bool | None = None) -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
+        count_audit_failures,  # astrobio_audit_append_failures_total (GET /metrics)
     ]
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer(colors=False)

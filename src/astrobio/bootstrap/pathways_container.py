@@ -29,6 +29,7 @@ from astrobio.application.use_cases.pathways import (
     TrainGraphVae,
     TrainGraphVaeCommand,
 )
+from astrobio.bootstrap.models import active_model_dir, registering_gvae_trainer
 from astrobio.bootstrap.settings import Settings
 
 INGEST_KEGG_JOB = "ingest_kegg"
@@ -65,14 +66,15 @@ def _catalogs(settings: Settings) -> Callable[[str], PathwayCatalog]:
 def _trainer(settings: Settings) -> GraphVaeTrainer:
     from astrobio.adapters.ml.gvae import TorchGraphVaeTrainer
 
-    return TorchGraphVaeTrainer(settings.gvae_dir)
+    # Trains into staging and registers the model (activated): never writes the shipped files.
+    return registering_gvae_trainer(settings, TorchGraphVaeTrainer)
 
 
 def _embedder(settings: Settings) -> Callable[[], PathwayEmbedder]:
     def load() -> PathwayEmbedder:
         from astrobio.adapters.ml.gvae import TorchPathwayEmbedder
 
-        return TorchPathwayEmbedder(settings.gvae_dir)
+        return TorchPathwayEmbedder(active_model_dir(settings, "gvae"))
 
     return load
 

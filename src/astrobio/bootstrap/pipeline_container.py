@@ -41,6 +41,7 @@ from astrobio.application.use_cases.provenance import (
     metabolic_model_versions,
     published_version,
     published_versions_of_kind,
+    served_catalog,
 )
 from astrobio.bootstrap.settings import Settings
 from astrobio.domain.photometry import ColourSequence
@@ -148,7 +149,13 @@ def run_provenance(
         models += metabolic_model_versions(repo, _metabolic_model_ids(list_models))
     catalogs = published_versions_of_kind(repo, CATALOG_KIND)
     main_catalog = published_version(repo, CATALOG_DATASET) or (catalogs[0] if len(catalogs) == 1 else None)
-    opacity = settings.bundled_data_dir / "opacity" / "spectra_opacity_r100.npz"
+    # What the planet table holds (the last applied ingestion or rollback), not the bundled file.
+    served = served_catalog(repo)
+    if served is not None:
+        main_catalog = served.dataset_version
+        if served.source not in ("", "bundled"):
+            catalog = Path(served.source)
+    opacity = settings.bundled_data_dir / "opacity" / "opacity_r100.npz"
     return {
         "code_version": __version__,
         "catalog": catalog.name,

@@ -32,6 +32,11 @@ ASTROBIO_MASTER_KEY_FILE        master key file (created 0600 on first use)     
 ASTROBIO_PHOENIX_DIR            local PHOENIX-ACES grid for stellar spectra      unset: templates, blackbody
 ASTROBIO_NCBI_URL               NCBI genomes file server                         ``https://ftp.ncbi.nlm.nih.gov``
 ASTROBIO_NCBI_API_KEY           NCBI API key (10 instead of 3 requests/s)        unset
+ASTROBIO_JOB_TIMEOUT_S          cap on every job kind's own time limit, s        ``21600``
+ASTROBIO_IMPORT_DIRS            directories (``:``-separated) whose files API     ``<data dir>/imports``
+                                jobs may read (``source`` paths in job params)    and the bundled data dir
+ASTROBIO_JOB_LEASE_S            lease of a running job (renewed every third), s  ``30``
+ASTROBIO_JOB_REAP_INTERVAL_S    how often lapsed leases are taken back, s        ``10``
 ==============================  ===============================================  ==========================
 """
 
@@ -53,21 +58,27 @@ def _default_bundled_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "data"
 
 
-def parse_weights(text: str) -> ScoreWeights:
-    """Parse ``"hz=0.4,esi=0.2"`` into :class:`ScoreWeights` (unnamed weights keep defaults)."""
+def parse_weights(text: str, source: str = "ASTROBIO_RANK_WEIGHTS") -> ScoreWeights:
+    """Parse ``"hz=0.4,esi=0.2"`` into :class:`ScoreWeights` (unnamed weights keep defaults).
+
+    ``source`` names where the text came from (the variable, or the ``--weights`` flag) in errors.
+    """
     values: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, val = part.partition("=")
         if not sep or key.strip() not in {"hz", "esi", "detectability", "planet_class", "climate"}:
             raise InvalidQuantity(
                 f"bad weight {part!r} (use hz/esi/detectability/planet_class/climate=NUMBER)",
-                field="ASTROBIO_RANK_WEIGHTS")
+                field=source)
         try:
             values[key.strip()] = float(val)
         except ValueError:
             raise InvalidQuantity(f"weight {key.strip()} is not a number: {val!r}",
-                                  field="ASTROBIO_RANK_WEIGHTS") from None
-    return ScoreWeights(**values)
+                                  field=source) from None
+    try:
+        return ScoreWeights(**values)
+    except InvalidQuantity as exc:
+        raise InvalidQuantity(exc.message, field=source) from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,8 +110,19 @@ class Settings:
     phoenix_dir: Path | None = None
     ncbi_url: str = "https://ftp.ncbi.nlm.nih.gov"
     ncbi_api_key: str | None = None
-    #: A worker cancels a job running longer than this (training and sweeps take hours).
+    #: A cap on every job kind's own time limit (each kind has one, see ``bootstrap/jobs.py``).
     job_timeout_s: int = 6 * 3600
+    #: A running job's lease: renewed every third of it; lapsed leases are reaped every interval.
+    job_lease_s: int = 30
+    #: Server-side files named in API job parameters must lie under one of these (None: defaults).
+    import_dirs_paths: tuple[Path, ...] | None = None
+    job_reap_interval_s: int = 10
+
+    @property
+    def import_dirs(self) -> tuple[Path, ...]:
+        """Where API-submitted jobs may read server-side files (resolved, symlinks followed)."""
+        dirs = self.import_dirs_paths or ((self.data_dir / "imports"), self.bundled_data_dir)
+        return tuple(d.resolve() for d in dirs)
 
     @property
     def master_key_file(self) -> Path:
@@ -226,8 +248,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kw["ncbi_url"] = v
     if (v := get("NCBI_API_KEY")) is not None:
         kw["ncbi_api_key"] = v
+    if (v := get("IMPORT_DIRS")) is not None:
+        kw["import_dirs_paths"] = tuple(Path(p) for p in v.split(os.pathsep) if p)
     for name, key in (("GCM_RANKS", "gcm_ranks"), ("LOCAL_MAX_PARALLEL", "local_max_parallel"),
-                      ("MAX_RUN_ATTEMPTS", "max_run_attempts"), ("JOB_TIMEOUT_S", "job_timeout_s")):
+                      ("MAX_RUN_ATTEMPTS", "max_run_attempts"), ("JOB_TIMEOUT_S", "job_timeout_s"),
+                      ("JOB_LEASE_S", "job_lease_s"), ("JOB_REAP_INTERVAL_S", "job_reap_interval_s")):
         if (v := get(name)) is not None:
             kw[key] = _int(v, name)
     return Settings(**kw)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from astrobio.bootstrap.settings import Settings
 def _opacity(settings: Settings) -> OpacitySource:
     from astrobio.adapters.spectra.opacity_npz import NpzOpacitySource
 
-    return NpzOpacitySource(settings.bundled_data_dir / "opacity" / "spectra_opacity_r100.npz")
+    return NpzOpacitySource(settings.bundled_data_dir / "opacity" / "opacity_r100.npz")
 
 
 def _stellar(settings: Settings) -> StellarSpectrumSource:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from astrobio.domain.composition import CompositionProbabilities, composition_probabilities
 from astrobio.domain.errors import InsufficientData
-from astrobio.domain.habitability import HabitableZone, earth_similarity_index, habitable_zone
+from astrobio.domain.habitability import (
+    HZ_CLAMPED_WARNING,
+    HabitableZone,
+    earth_similarity_index,
+    habitable_zone,
+    runaway_flux_earth,
+)
 from astrobio.domain.observability import (
     emission_spectroscopy_metric,
     transmission_spectroscopy_metric,
@@ -18,7 +25,7 @@ from astrobio.domain.orbits import (
 )
 from astrobio.domain.photometry import ColourSequence
 from astrobio.domain.planet import Planet
-from astrobio.domain.planet_class import PlanetClass, classify_by_mass, estimate_mass_earth
+from astrobio.domain.planet_class import PlanetClass, estimate_mass_earth
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +57,18 @@ class Assessment:
     distance_pc: float | None
     transits: bool | None
     warnings: tuple[str, ...]
+    composition: CompositionProbabilities | None = None
+    runaway_flux_earth: float | None = None
+
+    @property
+    def in_runaway(self) -> bool:
+        """Instellation at or above the mass-dependent runaway-greenhouse limit: no surface liquid water."""
+        return self.runaway_flux_earth is not None and self.insolation_earth >= self.runaway_flux_earth
+
+    @property
+    def tsm_meaningful(self) -> bool:
+        """TSM measures a transmission signal: it means something only for a planet known to transit."""
+        return self.tsm is not None and self.transits is True
 
 
 def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Assessment:
@@ -61,6 +80,10 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
       from the period and stellar mass (Kepler III); luminosity as given, else from R, Teff.
     * a missing mass is estimated from the radius (Chen & Kipping as in Kempton 2018)
       and flagged; an M sin i is used as the mass and flagged as a lower limit.
+    * the composition class is the most probable of :func:`composition_probabilities` (measured
+      mass and radius against the Zeng curves, else the radius alone), with the probabilities kept;
+    * the HZ uses Teff clamped to 2600-7200 K outside the fit (``hz.valid`` False, a warning);
+    * the runaway-greenhouse instellation is Kopparapu's, interpolated in mass (``in_runaway``).
     * a missing J is derived from Ks with ``colours`` (if given) and flagged.
     * TSM is ``None`` without J or for Rp >= 10 R_earth; ESM is ``None`` without Ks.
 
@@ -106,15 +129,26 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
             warnings.append("mass estimated from radius (Chen & Kipping 2017, Kempton et al. 2018)")
     elif planet.mass_is_minimum:
         warnings.append("mass is a minimum mass (M sin i)")
+    measured = None if estimated else mass
+    composition = composition_probabilities(
+        radius_earth=radius,
+        radius_err=planet.error("radius_earth"),
+        mass_earth=measured,
+        mass_err=None if measured is None else planet.error("mass_earth"),
+    )
+    planet_class = composition.most_likely
+    if composition.basis == "radius_only":
+        warnings.append("composition class from the radius alone (Rogers 2015, Fulton et al. 2017)")
     if mass is None:
-        planet_class = PlanetClass.GAS_GIANT
-        warnings.append("radius > 14.3 R_earth does not determine mass; classed as gas giant by radius")
-    else:
-        planet_class = classify_by_mass(mass)
+        warnings.append("radius > 14.3 R_earth does not determine mass")
 
     hz = habitable_zone(star.teff_k, lum)
     if not hz.valid:
-        warnings.append("stellar Teff outside 2600-7200 K: HZ limits are extrapolated and not valid")
+        warnings.append(HZ_CLAMPED_WARNING)
+    runaway = float(runaway_flux_earth(star.teff_k, mass if mass is not None else 5.0))
+    if s_earth >= runaway:
+        warnings.append("instellation above the runaway-greenhouse limit (Kopparapu et al. 2014): "
+                        "no surface liquid water")
     if planet.eccentricity is not None and planet.eccentricity > 0.3:
         warnings.append("eccentric orbit (e > 0.3): instellation varies strongly along the orbit")
 
@@ -160,4 +194,6 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
         distance_pc=star.distance_pc,
         transits=planet.transits,
         warnings=tuple(warnings),
+        composition=composition,
+        runaway_flux_earth=runaway,
     )

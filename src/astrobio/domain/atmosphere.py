@@ -39,6 +39,8 @@ MOLAR_MASS_G_MOL: Mapping[str, float] = {
     "H2": 2.016,
     "He": 4.0026,
     "Ar": 39.948,
+    "NH3": 17.031,
+    "PH3": 33.998,
 }
 #: Backgrounds the builder accepts, with R/c_p of the (ideal) gas.
 BACKGROUND_KAPPA: Mapping[str, float] = {"N2": 2.0 / 7.0, "CO2": 0.22, "H2": 2.0 / 7.0}
@@ -49,7 +51,7 @@ ATOMIC_MASS_KG = 1.66053906660e-27
 K_BOLTZMANN = 1.380649e-23
 YEAR_S = 3.15576e7
 EARTH_LAPSE_FRACTION = 6.5 / 9.76
-#: Surface temperatures the builder accepts (opacities are tabulated at 200-300 K and clamped outside).
+#: Surface temperatures the builder accepts (opacity tables: 100-2000 K; spectra flag layers outside).
 MIN_SURFACE_T_K, MAX_SURFACE_T_K = 50.0, 1500.0
 H2_HE_RATIO = 0.85 / 0.15  # solar-like H2/He for an H2 background
 

@@ -106,8 +106,12 @@ class ParameterRange:
 
 
 class SamplingMethod(Enum):
+    """``lhs`` and ``grid`` designs; ``active``: the runs an acquisition function picks from a
+    Latin-hypercube candidate pool (:meth:`ParameterSweep.candidate_pool`)."""
+
     LATIN_HYPERCUBE = "lhs"
     GRID = "grid"
+    ACTIVE = "active"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,17 +141,28 @@ class ParameterSweep:
         if not 1 <= self.samples <= 10000:
             raise InvalidQuantity("samples must be in 1..10000", field="samples")
 
+    def candidate_pool(self) -> list[ClimateParameters]:
+        """The seeded Latin-hypercube pool an ``active`` sweep picks its runs from (32 per run, >= 64)."""
+        return self._lhs(min(max(64, 32 * self.samples), 4096))
+
     def points(self) -> list[ClimateParameters]:
-        """The parameter sets of the sweep, in a stable order."""
-        names = sorted(self.ranges)
+        """The parameter sets of the sweep, in a stable order (``active``: the whole candidate pool)."""
+        if self.method is SamplingMethod.ACTIVE:
+            return self.candidate_pool()
         if self.method is SamplingMethod.GRID:
+            names = sorted(self.ranges)
             axis = np.linspace(0.0, 1.0, self.samples) if self.samples > 1 else np.array([0.5])
-            unit = np.array(list(itertools.product(axis, repeat=len(names))))
-        else:
-            rng = np.random.default_rng(self.seed)
-            # One stratum per sample in every dimension, strata permuted independently.
-            strata = np.stack([rng.permutation(self.samples) for _ in names], axis=1)
-            unit = (strata + rng.random((self.samples, len(names)))) / self.samples
+            return self._scaled(np.array(list(itertools.product(axis, repeat=len(names)))))
+        return self._lhs(self.samples)
+
+    def _lhs(self, n: int) -> list[ClimateParameters]:
+        rng = np.random.default_rng(self.seed)
+        # One stratum per sample in every dimension, strata permuted independently.
+        strata = np.stack([rng.permutation(n) for _ in self.ranges], axis=1)
+        return self._scaled((strata + rng.random((n, len(self.ranges)))) / n)
+
+    def _scaled(self, unit: np.ndarray) -> list[ClimateParameters]:
+        names = sorted(self.ranges)
         out = []
         for row in unit:
             values = {n: float(self.ranges[n].scale(np.array(u))) for n, u in zip(names, row, strict=True)}

@@ -20,7 +20,7 @@ from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.spectrum import OpacityTables, transit_depth
 
 #: Gases a forward model accepts as log10 mixing ratios.
-FORWARD_GASES = ("H2O", "CO2", "CH4", "O3", "O2", "N2O", "CO")
+FORWARD_GASES = ("H2O", "CO2", "CH4", "O3", "O2", "N2O", "CO", "NH3", "PH3")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

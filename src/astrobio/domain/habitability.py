@@ -6,6 +6,9 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 from astrobio.domain.quantities import require_finite, require_positive
 
 
@@ -37,15 +40,53 @@ KOPPARAPU_T_REF_K = 5780.0
 KOPPARAPU_TEFF_RANGE_K = (2600.0, 7200.0)
 
 
+#: Warning attached to every HZ computed for a star outside the fit's range.
+HZ_CLAMPED_WARNING = (
+    "stellar Teff outside 2600-7200 K: HZ limits computed at the nearest edge of the Kopparapu fit "
+    "(Teff clamped); membership is indicative (valid: false)"
+)
+
+
+def clamp_teff_k(teff_k: float) -> float:
+    """Teff clamped to the Kopparapu (2014) fit range 2600-7200 K (the one rule outside it)."""
+    lo, hi = KOPPARAPU_TEFF_RANGE_K
+    return min(hi, max(lo, require_positive(teff_k, "star.teff_k")))
+
+
 def effective_flux(limit: HzLimit, teff_k: float) -> float:
     """S_eff = S_eff_sun + a T + b T^2 + c T^3 + d T^4 with T = Teff - 5780 K (S_earth units).
 
-    The polynomial is evaluated at any Teff; whether the fit is valid there is the
-    caller's business (see :func:`habitable_zone`, which flags it).
+    Teff is clamped to 2600-7200 K first (:func:`clamp_teff_k`): outside the fit the limits are
+    those of the nearest edge, never a polynomial extrapolation.
     """
     s0, a, b, c, d = KOPPARAPU_2014[limit]
-    t = require_positive(teff_k, "star.teff_k") - KOPPARAPU_T_REF_K
+    t = clamp_teff_k(teff_k) - KOPPARAPU_T_REF_K
     return s0 + a * t + b * t**2 + c * t**3 + d * t**4
+
+
+def _effective_flux_array(limit: HzLimit, teff_k: NDArray[np.float64]) -> NDArray[np.float64]:
+    s0, a, b, c, d = KOPPARAPU_2014[limit]
+    lo, hi = KOPPARAPU_TEFF_RANGE_K
+    t = np.clip(teff_k, lo, hi) - KOPPARAPU_T_REF_K
+    return np.asarray(s0 + a * t + b * t**2 + c * t**3 + d * t**4, dtype=np.float64)
+
+
+def runaway_flux_earth(teff_k: ArrayLike, mass_earth: ArrayLike) -> NDArray[np.float64]:
+    """Mass-dependent runaway-greenhouse instellation, S_earth (Kopparapu et al. 2014).
+
+    The 0.1, 1 and 5 M_earth limits at the (clamped) Teff, interpolated linearly in log10(M) and
+    held at the end values outside 0.1-5 M_earth. Above it no surface liquid water survives.
+    Broadcasts over arrays.
+    """
+    t = np.asarray(teff_k, dtype=np.float64)
+    m = np.asarray(mass_earth, dtype=np.float64)
+    s01 = _effective_flux_array(HzLimit.RUNAWAY_GREENHOUSE_0P1_ME, t)
+    s1 = _effective_flux_array(HzLimit.RUNAWAY_GREENHOUSE_1_ME, t)
+    s5 = _effective_flux_array(HzLimit.RUNAWAY_GREENHOUSE_5_ME, t)
+    x = np.log10(np.clip(m, 0.1, 5.0))
+    low = s01 + (s1 - s01) * (x + 1.0)
+    high = s1 + (s5 - s1) * x / math.log10(5.0)
+    return np.asarray(np.where(x <= 0.0, low, high), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +94,9 @@ class HabitableZone:
     """HZ boundaries around one star, AU, and the instellation limits, S_earth.
 
     ``valid`` is False when the star's Teff is outside 2600-7200 K, the range of the
-    Kopparapu fit: the distances are then polynomial extrapolations and must not be
-    trusted (they are still reported so a user can see what was extrapolated).
+    Kopparapu fit: the limits are then those at the nearest edge of the range (Teff clamped),
+    membership is still reported and read with the warning :data:`HZ_CLAMPED_WARNING`. The same
+    rule serves ``assess``, ``rank`` and the pipeline.
     """
 
     recent_venus_au: float
@@ -66,12 +108,12 @@ class HabitableZone:
     valid: bool
 
     def contains_conservative(self, a_au: float) -> bool:
-        """Runaway greenhouse (1 M_earth) <= a <= maximum greenhouse."""
-        return self.valid and self.runaway_greenhouse_au <= a_au <= self.maximum_greenhouse_au
+        """Runaway greenhouse (1 M_earth) <= a <= maximum greenhouse (clamped limits when not valid)."""
+        return self.runaway_greenhouse_au <= a_au <= self.maximum_greenhouse_au
 
     def contains_optimistic(self, a_au: float) -> bool:
-        """Recent Venus <= a <= early Mars."""
-        return self.valid and self.recent_venus_au <= a_au <= self.early_mars_au
+        """Recent Venus <= a <= early Mars (clamped limits when not valid)."""
+        return self.recent_venus_au <= a_au <= self.early_mars_au
 
 
 def habitable_zone(teff_k: float, luminosity_sun: float) -> HabitableZone:
@@ -87,9 +129,7 @@ def habitable_zone(teff_k: float, luminosity_sun: float) -> HabitableZone:
     valid = lo <= require_positive(teff_k, "star.teff_k") <= hi
 
     def dist(limit: HzLimit) -> float:
-        s = effective_flux(limit, teff_k)
-        # Far outside the fit the polynomial can go non-positive: no distance exists.
-        return math.sqrt(lum / s) if s > 0 else math.nan
+        return math.sqrt(lum / effective_flux(limit, teff_k))
 
     return HabitableZone(
         recent_venus_au=dist(HzLimit.RECENT_VENUS),
@@ -102,23 +142,12 @@ def habitable_zone(teff_k: float, luminosity_sun: float) -> HabitableZone:
     )
 
 
-#: ESI weights for the radius + instellation form (Schulze-Makuch et al. 2011).
-ESI_WEIGHT_RADIUS = 0.57
-ESI_WEIGHT_FLUX = 0.70
-
-
 def earth_similarity_index(radius_earth: float, insolation_earth: float) -> float:
-    """ESI = prod_i (1 - |x_i - 1| / (x_i + 1))^(w_i / n), n = 2, over radius and flux.
+    """ESI = 1 - sqrt(1/2 [((S - 1)/(S + 1))^2 + ((R - 1)/(R + 1))^2]), radius and stellar flux.
 
-    Inputs are relative to Earth. Earth gives 1; Mars (R = 0.532, S = 0.43) gives 0.754.
+    The Planetary Habitability Laboratory's form (Mendez 2011; PHL's Habitable Worlds Catalog):
+    inputs relative to Earth; Earth gives 1, Mars (R = 0.532, S = 0.431) 0.64.
     """
-    terms = (
-        (require_positive(radius_earth, "radius_earth"), ESI_WEIGHT_RADIUS),
-        (require_finite(insolation_earth, "insolation_earth"), ESI_WEIGHT_FLUX),
-    )
-    n = len(terms)
-    esi = 1.0
-    for x, w in terms:
-        x = max(x, 0.0)
-        esi *= (1.0 - abs(x - 1.0) / (x + 1.0)) ** (w / n)
-    return esi
+    r = require_positive(radius_earth, "radius_earth")
+    s = max(require_finite(insolation_earth, "insolation_earth"), 0.0)
+    return 1.0 - math.sqrt(0.5 * (((s - 1.0) / (s + 1.0)) ** 2 + ((r - 1.0) / (r + 1.0)) ** 2))

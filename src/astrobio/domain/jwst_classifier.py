@@ -1,8 +1,9 @@
 """Planet-class classification inputs, probabilities and the metrics used to judge a classifier.
 
-The four classes are those of :mod:`astrobio.domain.planet_class` (Chen & Kipping 2017 mass
-classes plus brown dwarfs above 13 M_J). A classifier maps radius, insolation and stellar
-parameters (planet mass optional) to a calibrated probability per class.
+The five classes are the composition classes of :mod:`astrobio.domain.composition` (rocky,
+water-rich, H/He-envelope sub-Neptune, gas giant, brown dwarf; Zeng et al. 2016/2019 curves). A
+classifier maps radius, insolation and stellar parameters (planet mass optional) to a calibrated
+probability per class.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from astrobio.domain.quantities import optional_positive, require_positive
 #: Class order of every probability vector and confusion matrix.
 CLASS_ORDER: tuple[PlanetClass, ...] = (
     PlanetClass.ROCKY,
+    PlanetClass.WATER_RICH,
     PlanetClass.SUB_NEPTUNE,
     PlanetClass.GAS_GIANT,
     PlanetClass.BROWN_DWARF,

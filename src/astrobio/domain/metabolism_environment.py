@@ -160,9 +160,15 @@ class PlanetEnvironment:
     ph: float | None = None
     photon_flux_umol_m2_s: float | None = None
     organics_mmol_gdw_h: dict[str, float] = field(default_factory=dict)
+    #: Geological (volcanic + hydrothermal) H2 supply, molecules cm^-2 s^-1; default modern Earth's
+    #: order of magnitude, 1e10 (Holland 2002; see ``domain/biosphere_flux.py``).
+    h2_outgassing_molecules_cm2_s: float = 1.0e10
 
     def __post_init__(self) -> None:
         require_positive(self.temperature_k, "temperature_k")
+        if require_finite(self.h2_outgassing_molecules_cm2_s, "h2_outgassing_molecules_cm2_s") < 0.0:
+            raise InvalidQuantity("h2_outgassing_molecules_cm2_s must be >= 0",
+                                  field="h2_outgassing_molecules_cm2_s")
         require_positive(self.pressure_bar, "pressure_bar")
         total = 0.0
         for gas, p in self.partial_pressures_bar.items():
@@ -204,7 +210,8 @@ class PlanetEnvironment:
         return {"temperature_k": self.temperature_k, "pressure_bar": self.pressure_bar,
                 "partial_pressures_bar": dict(self.partial_pressures_bar), "ph": self.ph,
                 "photon_flux_umol_m2_s": self.photon_flux_umol_m2_s,
-                "organics_mmol_gdw_h": dict(self.organics_mmol_gdw_h)}
+                "organics_mmol_gdw_h": dict(self.organics_mmol_gdw_h),
+                "h2_outgassing_molecules_cm2_s": self.h2_outgassing_molecules_cm2_s}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

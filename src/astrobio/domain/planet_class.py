@@ -21,9 +21,12 @@ MAX_RADIUS_FOR_MASS_EARTH = (NEPTUNIAN_JOVIAN_MASS_EARTH / 1.436) ** (1.0 / 1.70
 
 
 class PlanetClass(Enum):
-    """Mass classes after Chen & Kipping (2017), with brown dwarfs above 13 M_J."""
+    """Composition classes (see :mod:`astrobio.domain.composition`): rocky, water-rich, H/He-envelope
+    sub-Neptune, gas giant, brown dwarf. :func:`classify_by_mass` is the older mass-only rule (Chen &
+    Kipping 2017), kept for the radius-to-mass relation's regimes; it never returns ``WATER_RICH``."""
 
     ROCKY = "rocky"
+    WATER_RICH = "water_rich"
     SUB_NEPTUNE = "sub_neptune"
     GAS_GIANT = "gas_giant"
     BROWN_DWARF = "brown_dwarf"

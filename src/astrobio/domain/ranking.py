@@ -98,6 +98,10 @@ class ClimateEstimate:
     ts_sigma_k: float
     model_id: str
     surface_pressure_bar: float = 1.0
+    #: Mahalanobis distance to the training runs / threshold (None: the model reports none)
+    ood_distance: float | None = None
+    #: which model produced the value (``<arch>:<id12>`` or ``ebm-prior:<id12>``)
+    answered_by: str = ""
 
     def __post_init__(self) -> None:
         if require_finite(self.ts_k, "ts_k") <= 0:
@@ -119,13 +123,23 @@ class ClimateEstimate:
 #: Kempton et al. (2018) recommended TSM cut-offs: 10 for Rp < 1.5 R_earth, 90 above.
 TSM_THRESHOLD_SMALL = 10.0
 TSM_THRESHOLD_LARGE = 90.0
-#: How promising each class is as a host of surface life (documented judgement).
+#: How promising each class is as a host of surface life (documented judgement): a rocky surface 1;
+#: a water-rich planet 0.75 (an ocean, perhaps over high-pressure ice that isolates it from rock); an
+#: H/He-envelope sub-Neptune 0.1 (no surface; "Hycean" habitability is speculative); giants 0.
 CLASS_SCORE: dict[PlanetClass, float] = {
     PlanetClass.ROCKY: 1.0,
-    PlanetClass.SUB_NEPTUNE: 0.25,
+    PlanetClass.WATER_RICH: 0.75,
+    PlanetClass.SUB_NEPTUNE: 0.1,
     PlanetClass.GAS_GIANT: 0.0,
     PlanetClass.BROWN_DWARF: 0.0,
 }
+
+
+def class_score(a: Assessment) -> float:
+    """Expected class score over the composition probabilities (the most probable class's without them)."""
+    if a.composition is None:
+        return CLASS_SCORE[a.planet_class]
+    return sum(p * CLASS_SCORE[c] for c, p in a.composition.as_dict().items())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,20 +206,23 @@ class Ranking:
 def score(a: Assessment, weights: ScoreWeights, climate: ClimateEstimate | None = None) -> ScoreBreakdown:
     """Score one assessment (and, optionally, its surrogate climate).
 
-    * hz: 1 inside the conservative HZ, 0.5 inside the optimistic HZ only, else 0;
+    * hz: 1 inside the conservative HZ, 0.5 inside the optimistic HZ only, else 0 (Teff clamped to
+      2600-7200 K outside the fit, as everywhere); 0 above the runaway-greenhouse limit;
     * esi: the ESI itself;
     * detectability: TSM / Kempton's cut-off (10 below 1.5 R_earth, 90 above), capped
       at 1; 0 when TSM is undefined (Rp >= 10 R_earth) or the planet is not known to
       transit (``transits`` False or None): transmission spectroscopy needs a transit;
-    * planet_class: :data:`CLASS_SCORE`;
+    * planet_class: the expected :data:`CLASS_SCORE` over the composition probabilities;
     * climate: :attr:`ClimateEstimate.p_liquid_water`, the probability that the surface
       temperature lies in the liquid-water range; 0 without an estimate (like the
       detectability of a planet without TSM: no evidence earns nothing).
     """
     hz = 1.0 if a.in_conservative_hz else 0.5 if a.in_optimistic_hz else 0.0
+    if a.in_runaway:
+        hz = 0.0
     threshold = TSM_THRESHOLD_SMALL if a.radius_earth < 1.5 else TSM_THRESHOLD_LARGE
     det = 0.0 if a.tsm is None or a.transits is not True else min(1.0, a.tsm / threshold)
-    cls = CLASS_SCORE[a.planet_class]
+    cls = class_score(a)
     clim = None if climate is None else climate.p_liquid_water
     total = (
         weights.hz * hz + weights.esi * a.esi + weights.detectability * det

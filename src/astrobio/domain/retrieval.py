@@ -8,12 +8,16 @@ the amortized estimator gets wrong.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from astrobio.domain.composition import background_gas, composition_probabilities
 from astrobio.domain.errors import InvalidQuantity
+from astrobio.domain.planet import Planet
+from astrobio.domain.planet_class import estimate_mass_earth
 
 FloatArray = NDArray[np.float64]
 
@@ -43,6 +47,74 @@ DEFAULT_PRIORS: tuple[UniformPrior, ...] = (
     UniformPrior(name="log10_cloud_top_bar", low=-4.0, high=0.0, unit="bar"),
     UniformPrior(name="reference_radius_earth", low=0.8, high=1.6, unit="R_earth"),
 )
+
+
+#: The system the amortized estimator was trained for: an M dwarf of 0.12 R_sun (TRAPPIST-1-like),
+#: gravity from the reference radius (Chen & Kipping 2017), an N2 background.
+TRAINING_STAR_RADIUS_SUN = 0.12
+BACKGROUNDS = ("N2", "H2")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetrievalSystem:
+    """The host and planet a retrieval assumes.
+
+    ``gravity_m_s2`` None: from the reference radius (Chen & Kipping); else fixed (from the planet's
+    mass and radius, or given). ``background``: ``"N2"`` (secondary atmosphere) or ``"H2"`` (H2/He,
+    85/15 by number). ``source`` says where the values came from (request, catalog planet).
+    """
+
+    star_radius_sun: float = TRAINING_STAR_RADIUS_SUN
+    gravity_m_s2: float | None = None
+    background: str = "N2"
+    source: str = "default"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.star_radius_sun) and 0.05 <= self.star_radius_sun <= 20.0):
+            raise InvalidQuantity("star_radius_sun must be within 0.05-20 R_sun", field="star_radius_sun")
+        g = self.gravity_m_s2
+        if g is not None and not (math.isfinite(g) and 0.5 <= g <= 500.0):
+            raise InvalidQuantity("gravity must be within 0.5-500 m s^-2", field="gravity_m_s2")
+        if self.background not in BACKGROUNDS:
+            raise InvalidQuantity(f"background must be one of {BACKGROUNDS}", field="background")
+
+    @property
+    def is_training_system(self) -> bool:
+        """True when the amortized estimator's training assumptions hold."""
+        return (self.star_radius_sun == TRAINING_STAR_RADIUS_SUN and self.gravity_m_s2 is None
+                and self.background == "N2")
+
+
+def gravity_m_s2(mass_earth: float, radius_earth: float) -> float:
+    """Surface gravity g = 9.80665 m s^-2 x M / R^2 (Earth units)."""
+    if not (math.isfinite(mass_earth) and mass_earth > 0):
+        raise InvalidQuantity("planet mass must be > 0", field="planet_mass_earth")
+    if not (math.isfinite(radius_earth) and radius_earth > 0):
+        raise InvalidQuantity("planet radius must be > 0", field="planet_radius_earth")
+    return 9.80665 * mass_earth / radius_earth**2
+
+
+def system_from_planet(planet: Planet, *, background: str | None = None) -> RetrievalSystem:
+    """The retrieval system of a catalog planet: its host's radius, its gravity (measured mass, else the
+    Chen & Kipping estimate, over its radius) and, unless given, the background its composition calls
+    for (H2/He when an envelope is more probable than not, else N2)."""
+    if planet.radius_earth is None:
+        raise InvalidQuantity(f"{planet.name}: no radius in the catalog", field="planet")
+    if planet.star.radius_sun is None:
+        raise InvalidQuantity(f"{planet.name}: no stellar radius in the catalog", field="planet")
+    mass = planet.mass_earth if planet.mass_earth is not None and not planet.mass_is_minimum else None
+    comp = composition_probabilities(
+        radius_earth=planet.radius_earth, radius_err=planet.error("radius_earth"),
+        mass_earth=mass, mass_err=None if mass is None else planet.error("mass_earth"),
+    )
+    if mass is None:
+        mass = estimate_mass_earth(planet.radius_earth)
+    return RetrievalSystem(
+        star_radius_sun=planet.star.radius_sun,
+        gravity_m_s2=None if mass is None else gravity_m_s2(mass, planet.radius_earth),
+        background=background or background_gas(comp),
+        source=f"catalog planet {planet.name}",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

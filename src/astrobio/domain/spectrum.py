@@ -36,9 +36,17 @@ RAYLEIGH_532_CM2: Mapping[str, float] = {
 CIA_PAIRS: Sequence[tuple[str, str, str]] = (
     ("N2-N2", "N2", "N2"),
     ("O2-O2", "O2", "O2"),
+    ("O2-N2", "O2", "N2"),
+    ("CO2-CO2", "CO2", "CO2"),
     ("H2-H2", "H2", "H2"),
     ("H2-He", "H2", "He"),
+    ("H2O-H2O", "H2O", "H2O"),
+    ("H2O-air", "H2O", "air"),
 )
+#: Gases whose only opacity at 0.2-100 um is collision-induced absorption and Rayleigh scattering.
+SCATTERING_ONLY_GASES = frozenset({"N2", "H2", "He", "Ar"})
+#: Partners of the MT_CKD foreign continuum (an air-broadened continuum: not applied to H2/He).
+AIR_GASES = ("N2", "O2", "Ar")
 H_PLANCK, C_LIGHT = 6.62607015e-34, 2.99792458e8
 #: A layered atmosphere reaching beyond this many planet radii is refused (escaping, not hydrostatic).
 UNBOUND_RADIUS_FACTOR = 2.0
@@ -74,6 +82,10 @@ class OpacityTables:
     kdist_ratio: np.ndarray | None = None
     source: str = ""
     sha256: str = ""
+    kcoeff_cm2: np.ndarray | None = None
+    species_valid_t_k: np.ndarray | None = None
+    cia_valid_t_k: np.ndarray | None = None
+    methods: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.wavenumber_cm1.size
@@ -81,6 +93,13 @@ class OpacityTables:
             raise InvalidQuantity("cross-section table shape mismatch", field="xsec_cm2")
         if self.cia_cm5.shape != (len(self.cia_pairs), self.cia_temperature_k.size, n):
             raise InvalidQuantity("CIA table shape mismatch", field="cia_cm5")
+        if self.kcoeff_cm2 is not None:
+            g = 0 if self.kdist_weight is None else self.kdist_weight.size
+            shape = (self.pressure_bar.size, self.temperature_k.size, len(self.species), g, n)
+            if self.kcoeff_cm2.shape != shape:
+                raise InvalidQuantity("k-coefficient table shape mismatch", field="kcoeff_cm2")
+            object.__setattr__(self, "kdist_ratio", np.ones((len(self.species), g, n)))
+            return
         if self.kdist_ratio is None or self.kdist_weight is None:
             object.__setattr__(self, "kdist_weight", np.ones(1))
             object.__setattr__(self, "kdist_ratio", np.ones((len(self.species), 1, n)))
@@ -111,9 +130,13 @@ class OpacityTables:
             cia_temperature_k=self.cia_temperature_k,
             cia_cm5=self.cia_cm5[..., keep],
             kdist_weight=self.kdist_weight,
-            kdist_ratio=np.asarray(self.kdist_ratio)[..., keep],
+            kdist_ratio=None if self.kcoeff_cm2 is not None else np.asarray(self.kdist_ratio)[..., keep],
             source=self.source,
             sha256=self.sha256,
+            kcoeff_cm2=None if self.kcoeff_cm2 is None else np.ascontiguousarray(self.kcoeff_cm2[..., keep]),
+            species_valid_t_k=self.species_valid_t_k,
+            cia_valid_t_k=None if self.cia_valid_t_k is None else self.cia_valid_t_k[:, keep],
+            methods=self.methods,
         )
 
     def xsec(self, pressure_bar: np.ndarray, temperature_k: np.ndarray) -> np.ndarray:
@@ -180,27 +203,132 @@ def extinction_per_m(atm: Atmosphere, tables: OpacityTables, *, exclude: Sequenc
     p, t = np.asarray(atm.pressure_bar), np.asarray(atm.temperature_k)
     n_cm3 = p * 1e5 / (K_BOLTZMANN * t) * 1e-6
     ratio = np.asarray(tables.kdist_ratio)
-    alpha_g = np.zeros((ratio.shape[1], p.size, tables.wavenumber_cm1.size))
     alpha = np.zeros((p.size, tables.wavenumber_cm1.size))
-    xs = tables.xsec(p, t)
-    for k, gas in enumerate(tables.species):
-        if gas in atm.vmr and gas not in exclude:
-            alpha_g += ((np.asarray(atm.vmr[gas]) * n_cm3)[:, None] * xs[k])[None, :, :] * ratio[k][
-                :, None, :
-            ]
-    cia = tables.cia(t)
+    if tables.kcoeff_cm2 is not None:
+        alpha_g = _k_extinction(atm, tables, n_cm3, exclude)
+    else:
+        alpha_g = np.zeros((ratio.shape[1], p.size, tables.wavenumber_cm1.size))
+        xs = tables.xsec(p, t)
+        for k, gas in enumerate(tables.species):
+            if gas in atm.vmr and gas not in exclude:
+                alpha_g += ((np.asarray(atm.vmr[gas]) * n_cm3)[:, None] * xs[k])[None, :, :] * ratio[k][
+                    :, None, :
+                ]
     for k, name in enumerate(tables.cia_pairs):
         pair = next((pp for pp in CIA_PAIRS if pp[0] == name), None)
         if pair is None or pair[1] in exclude or pair[2] in exclude:
             continue
-        xa, xb = atm.vmr.get(pair[1]), atm.vmr.get(pair[2])
+        xa, xb = _partner_vmr(atm, pair[1], exclude), _partner_vmr(atm, pair[2], exclude)
         if xa is not None and xb is not None:
-            alpha += (np.asarray(xa) * np.asarray(xb) * n_cm3**2)[:, None] * cia[k]
+            alpha += (np.asarray(xa) * np.asarray(xb) * n_cm3**2)[:, None] * _cia_at(tables, k, t)
     ray = (tables.wavelength_um / 0.532) ** -4
+    scatter = np.zeros(p.size)
     for gas, x in atm.vmr.items():
         if gas in RAYLEIGH_532_CM2 and gas not in exclude:
-            alpha += (np.asarray(x) * n_cm3 * RAYLEIGH_532_CM2[gas])[:, None] * ray[None, :]
-    return (alpha_g + alpha[None]) * 100.0  # 1/cm -> 1/m
+            scatter += np.asarray(x) * n_cm3 * RAYLEIGH_532_CM2[gas]
+    alpha += scatter[:, None] * ray[None, :]
+    alpha_g += alpha[None]
+    alpha_g *= 100.0  # 1/cm -> 1/m
+    return alpha_g
+
+
+def _cia_at(tables: OpacityTables, k: int, temperature_k: np.ndarray) -> np.ndarray:
+    """(L, N) coefficients of CIA pair ``k`` at each layer temperature (linear in T, held at the edges)."""
+    j0, ft = _bracket(tables.cia_temperature_k, temperature_k)
+    c = tables.cia_cm5[k]
+    return np.asarray(c[j0] * (1 - ft)[:, None] + c[j0 + 1] * ft[:, None])
+
+
+def _partner_vmr(atm: Atmosphere, gas: str, exclude: Sequence[str]) -> np.ndarray | None:
+    if gas != "air":
+        x = atm.vmr.get(gas)
+        return None if x is None else np.asarray(x)
+    parts = [np.asarray(atm.vmr[g]) for g in AIR_GASES if g in atm.vmr and g not in exclude]
+    return np.sum(parts, axis=0) if parts else None
+
+
+def _k_extinction(
+    atm: Atmosphere, tables: OpacityTables, n_cm3: np.ndarray, exclude: Sequence[str]
+) -> np.ndarray:
+    """(G, L, N) molecular extinction [1/cm] from (P, T, S, G, N) k-coefficients.
+
+    Bilinear in (log P, T); the gases of a bin are combined at equal g (perfectly correlated).
+    Nodes outside the table are held at the edge here and reported by :func:`coverage_warnings`.
+    """
+    kc = np.asarray(tables.kcoeff_cm2)
+    p, t = np.asarray(atm.pressure_bar), np.asarray(atm.temperature_k)
+    present = [k for k, g in enumerate(tables.species) if g in atm.vmr and g not in exclude]
+    n_g, n_nu = kc.shape[3], kc.shape[4]
+    if not present:
+        return np.zeros((n_g, p.size, n_nu))
+    sel = np.array(present)
+    dens = np.stack([np.asarray(atm.vmr[tables.species[k]]) * n_cm3 for k in present], axis=1)  # (L, S')
+    i0, fp = _bracket(np.log(tables.pressure_bar), np.log(p))
+    j0, ft = _bracket(tables.temperature_k, t)
+    out = np.empty((p.size, n_g * n_nu))
+    # Layers sharing a table cell share its four corner blocks: one gather per cell, one matmul per corner.
+    cell = i0 * kc.shape[1] + j0
+    for c in np.unique(cell):
+        rows = np.flatnonzero(cell == c)
+        i, j = int(i0[rows[0]]), int(j0[rows[0]])
+        acc = np.zeros((rows.size, n_g * n_nu))
+        for di, dj, wgt in (
+            (0, 0, (1 - fp[rows]) * (1 - ft[rows])),
+            (0, 1, (1 - fp[rows]) * ft[rows]),
+            (1, 0, fp[rows] * (1 - ft[rows])),
+            (1, 1, fp[rows] * ft[rows]),
+        ):
+            blk = kc[i + di, j + dj, sel].reshape(sel.size, n_g * n_nu)
+            acc += (dens[rows] * wgt[:, None]) @ blk
+        out[rows] = acc
+    return np.asarray(out.reshape(p.size, n_g, n_nu).transpose(1, 0, 2))
+
+
+def coverage_warnings(atm: Atmosphere, tables: OpacityTables) -> tuple[str, ...]:
+    """What the tables cannot represent for ``atm``: gases without any opacity, layers outside the
+    tabulated temperatures / pressures of a gas or pair present (values held at the edge)."""
+    out: list[str] = []
+    p, t = np.asarray(atm.pressure_bar), np.asarray(atm.temperature_k)
+    for gas, x in atm.vmr.items():
+        if float(np.max(x)) <= 0 or gas in tables.species or gas in SCATTERING_ONLY_GASES:
+            continue
+        how = "only Rayleigh scattering" if gas in RAYLEIGH_532_CM2 else "nothing"
+        out.append(f"gas {gas} has no opacity data in the tables: it contributes {how} to this spectrum")
+    tlo, thi = float(tables.temperature_k[0]), float(tables.temperature_k[-1])
+    if t.min() < tlo or t.max() > thi:
+        out.append(
+            f"layer temperatures {t.min():.0f}-{t.max():.0f} K reach outside the opacity tables "
+            f"({tlo:.0f}-{thi:.0f} K): opacities held at the nearest table temperature there"
+        )
+    if p.max() > float(tables.pressure_bar[-1]) * 1.0001:
+        out.append(
+            f"pressures above {tables.pressure_bar[-1]:g} bar lie outside the opacity tables: "
+            "held at the highest table pressure"
+        )
+    if tables.species_valid_t_k is not None:
+        for k, gas in enumerate(tables.species):
+            lo, hi = tables.species_valid_t_k[k]
+            if gas in atm.vmr and float(np.max(atm.vmr[gas])) > 0 and (t.min() < lo or t.max() > hi):
+                out.append(f"{gas} opacity tabulated only for {lo:.0f}-{hi:.0f} K: held at the edge outside")
+    if tables.cia_valid_t_k is not None:
+        cia_any = tables.cia_cm5.max(axis=1) > 0
+        for c, name in enumerate(tables.cia_pairs):
+            pair = next((pp for pp in CIA_PAIRS if pp[0] == name), None)
+            if pair is None:
+                continue
+            xa, xb = _partner_vmr(atm, pair[1], ()), _partner_vmr(atm, pair[2], ())
+            if xa is None or xb is None or float(np.max(np.asarray(xa) * np.asarray(xb))) <= 0:
+                continue
+            v = tables.cia_valid_t_k[c]
+            ok = cia_any[c] & np.isfinite(v[:, 0])
+            bad = ok & ((t.min() < v[:, 0]) | (t.max() > v[:, 1]))
+            if bad.any():
+                wl = tables.wavelength_um[bad]
+                out.append(
+                    f"{name} CIA measured only for {np.nanmin(v[bad, 0]):.0f}-{np.nanmax(v[bad, 1]):.0f} K at "
+                    f"{wl.min():.2f}-{wl.max():.2f} um: held at the nearest measured temperature"
+                )
+    return tuple(out)
 
 
 def transit_depth(
@@ -232,6 +360,58 @@ def transit_depth(
     absorbed = np.einsum("l,gln->gn", ring, -np.expm1(-tau))
     blocked = r0**2 + np.asarray(tables.kdist_weight) @ absorbed
     return np.asarray(blocked / star_radius_m**2)
+
+
+@dataclass(frozen=True, slots=True)
+class _StackedLayers:
+    """The layers of several atmospheres side by side (what :func:`extinction_per_m` reads)."""
+
+    pressure_bar: np.ndarray
+    temperature_k: np.ndarray
+    vmr: Mapping[str, np.ndarray]
+
+
+def transit_depth_batch(
+    atmospheres: Sequence[Atmosphere], tables: OpacityTables, star_radius_m: Sequence[float]
+) -> np.ndarray:
+    """Transit depths (B, N) of many atmospheres with the same number of layers, in one pass.
+
+    Same physics as :func:`transit_depth`; the opacity look-up and the chord integrals of all planets
+    are done together (one table gather per (P, T) cell for the whole batch), which is what makes a
+    catalog-wide run cheap.
+    """
+    if not atmospheres:
+        return np.zeros((0, tables.wavenumber_cm1.size))
+    n_l = np.asarray(atmospheres[0].pressure_bar).size
+    if any(np.asarray(a.pressure_bar).size != n_l for a in atmospheres):
+        raise InvalidQuantity("a batch needs the same number of layers in every atmosphere", field="n_layers")
+    gases = sorted({g for a in atmospheres for g in a.vmr})
+    zero = np.zeros(n_l)
+    stacked = _StackedLayers(
+        pressure_bar=np.concatenate([np.asarray(a.pressure_bar) for a in atmospheres]),
+        temperature_k=np.concatenate([np.asarray(a.temperature_k) for a in atmospheres]),
+        vmr={
+            g: np.concatenate([np.broadcast_to(np.asarray(a.vmr.get(g, zero), float), (n_l,)) for a in atmospheres])
+            for g in gases
+        },
+    )
+    alpha = extinction_per_m(stacked, tables)  # type: ignore[arg-type]  # reads only the three arrays
+    n_g, n_nu, b = alpha.shape[0], alpha.shape[2], len(atmospheres)
+    alpha = alpha.reshape(n_g, b, n_l, n_nu).transpose(1, 0, 2, 3)
+    a_mid = 0.5 * (alpha[:, :, 1:] + alpha[:, :, :-1])  # (B, G, L-1, N)
+    r = np.stack([altitudes_m(a) for a in atmospheres])  # (B, L)
+    r0 = r[:, 0].copy()
+    for k, a in enumerate(atmospheres):
+        if a.cloud_top_pressure_bar is not None and a.cloud_top_pressure_bar < a.pressure_bar[0]:
+            r0[k] = float(np.interp(np.log(a.cloud_top_pressure_bar), np.log(a.pressure_bar[::-1]), r[k, ::-1]))
+    bb = 0.5 * (r[:, 1:] + r[:, :-1])
+    rr_hi = np.sqrt(np.clip(r[:, None, 1:] ** 2 - bb[:, :, None] ** 2, 0.0, None))
+    rr_lo = np.sqrt(np.clip(r[:, None, :-1] ** 2 - bb[:, :, None] ** 2, 0.0, None))
+    tau = np.matmul(2.0 * (rr_hi - rr_lo)[:, None], a_mid)  # (B, G, L-1, N)
+    ring = np.clip(r[:, 1:] ** 2 - np.maximum(r[:, :-1], r0[:, None]) ** 2, 0.0, None)
+    absorbed = np.einsum("bl,bgln->bgn", ring, -np.expm1(-tau))
+    blocked = r0[:, None] ** 2 + np.einsum("g,bgn->bn", np.asarray(tables.kdist_weight), absorbed)
+    return np.asarray(blocked / np.asarray(star_radius_m, float)[:, None] ** 2)
 
 
 def planck_w_m2_um_sr(wavelength_um: np.ndarray, temperature_k: np.ndarray | float) -> np.ndarray:

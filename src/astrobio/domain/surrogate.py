@@ -64,12 +64,20 @@ class ModelCard:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScalarPrediction:
-    """Global means with 1-sigma uncertainty, e.g. ``{"ts_k": (288.1, 2.3)}``."""
+    """Global means with 1-sigma uncertainty, e.g. ``{"ts_k": (288.1, 2.3)}``.
+
+    ``ood_distance``: Mahalanobis distance of the inputs to the training runs over the model's
+    out-of-distribution threshold (> 1: outside, flagged in ``out_of_range``; None for models
+    that only know a per-input box). ``answered_by``: ``<arch>:<id12>`` for the model itself,
+    ``ebm-prior:<id12>`` where it fell back to its physics prior.
+    """
 
     model_id: str
     values: dict[str, tuple[float, float]]
     units: dict[str, str]
     out_of_range: tuple[str, ...] = ()
+    ood_distance: float | None = None
+    answered_by: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +85,8 @@ class CubePrediction:
     """Time-mean fields on the GCM grid with per-voxel sigma.
 
     ``mean[var]`` and ``sigma[var]`` have shape (lev, lat, lon) for 3-D variables and
-    (lat, lon) for 2-D ones; ``dims[var]`` names them.
+    (lat, lon) for 2-D ones; ``dims[var]`` names them. ``ood_distance`` and ``answered_by``: as
+    for :class:`ScalarPrediction`.
     """
 
     model_id: str
@@ -89,3 +98,5 @@ class CubePrediction:
     lon_deg: tuple[float, ...]
     lev: tuple[float, ...]
     out_of_range: tuple[str, ...] = ()
+    ood_distance: float | None = None
+    answered_by: str = ""

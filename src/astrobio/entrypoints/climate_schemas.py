@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -51,7 +51,7 @@ class SweepPlanBody(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     ranges: dict[str, RangeBody]
     base: ClimateParametersBody = msgspec.field(default_factory=ClimateParametersBody)
-    method: Literal["lhs", "grid"] = "lhs"
+    method: Literal["lhs", "grid", "active"] = "lhs"
     samples: Annotated[int, msgspec.Meta(ge=1, le=10000)] = 4
     seed: int = 0
 
@@ -65,6 +65,18 @@ class SweepPlanBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class SweepJobBody(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /jobs/climate/sweep``: plan a sweep and run it in the background."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("four ExoPlaSim runs across the inner habitable-zone edge",
+         {"sweep": {"name": "hz-edge",
+                    "ranges": {"instellation_w_m2": {"low": 900.0, "high": 1600.0},
+                               "pco2_bar": {"low": 0.0001, "high": 0.1, "log": True}},
+                    "base": {"run_days": 360.0},
+                    "method": "lhs",
+                    "samples": 4,
+                    "seed": 0},
+          "backend": "local"}),
+    ]
 
     sweep: SweepPlanBody
     backend: Literal["local", "slurm"] = "local"
@@ -99,13 +111,21 @@ class SweepRead(msgspec.Struct):
     counts: dict[str, int]
     finished: bool
     runs: list[RunRead]
+    #: ``active`` plans: the acquisition's account (rule, judging model, RMS sigma of the global-mean
+    #: surface temperature over the box before/after the proposed runs)
+    acquisition: dict[str, Any] | None = None
 
     @classmethod
     def from_domain(cls, s: SweepStatus) -> SweepRead:
         sw = s.sweep
+        acq = None if s.acquisition is None else {
+            "rule": s.acquisition.rule, "model_id": s.acquisition.model_id,
+            "sigma_before_k": s.acquisition.sigma_before_k, "sigma_after_k": s.acquisition.sigma_after_k,
+            "pool_indices": list(s.acquisition.indices)}
         return cls(id=sw.id, name=sw.name, method=sw.method.value, samples=sw.samples, seed=sw.seed,
                    ranges={k: {"low": r.low, "high": r.high, "log": r.log} for k, r in sw.ranges.items()},
-                   counts=s.counts, finished=s.finished, runs=[RunRead.from_domain(r) for r in s.runs])
+                   counts=s.counts, finished=s.finished, runs=[RunRead.from_domain(r) for r in s.runs],
+                   acquisition=acq)
 
 
 class VariableRead(msgspec.Struct):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -63,6 +63,23 @@ class PlanetFeaturesBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class MulticlassBody(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /predict/multiclass``: ``planets``, 1-1000 planet feature objects."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("TRAPPIST-1 e with its mass, and a radius-only planet",
+         {"planets": [{"name": "TRAPPIST-1 e",
+                       "radius_earth": 0.92,
+                       "insolation_earth": 0.66,
+                       "star_teff_k": 2566.0,
+                       "star_radius_sun": 0.1192,
+                       "star_mass_sun": 0.0898,
+                       "mass_earth": 0.692},
+                      {"name": "radius only",
+                       "radius_earth": 2.4,
+                       "insolation_earth": 5.0,
+                       "star_teff_k": 3500.0,
+                       "star_radius_sun": 0.4,
+                       "star_mass_sun": 0.4}]}),
+    ]
 
     planets: Annotated[list[PlanetFeaturesBody], msgspec.Meta(min_length=1, max_length=1000)]
 
@@ -101,15 +118,23 @@ class MulticlassRead(msgspec.Struct):
 
 class TrainJwstBody(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /jobs/train/jwst``: which model and its training options."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("retrain the planet-class classifier",
+         {"model": "multiclass", "epochs": 5, "seed": 0}),
+    ]
 
     model: Literal["denoiser", "retrieval", "multiclass"]
     n_spectra: Annotated[int, msgspec.Meta(ge=16, le=1_000_000)] | None = None
     epochs: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
     mode: Literal["supervised", "noise2noise"] = "supervised"
     seed: int = 0
+    #: Serve the new model (default) or only register it (``astrobio models activate`` later).
+    activate: bool = True
 
     def to_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"model": self.model, "mode": self.mode, "seed": self.seed}
+        params: dict[str, Any] = {"model": self.model, "mode": self.mode, "seed": self.seed,
+                                  "activate": self.activate}
         if self.n_spectra is not None:
             params["n_spectra"] = self.n_spectra
         if self.epochs is not None:

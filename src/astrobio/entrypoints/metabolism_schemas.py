@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -32,6 +32,16 @@ class EnvironmentBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class SimulateBody(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /metabolism/simulate``: ``models`` (ids; default all) grown in ``environment``."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("E. coli core at 288 K under 1 bar of air, fed glucose",
+         {"environment": {"temperature_k": 288.0,
+                          "pressure_bar": 1.0,
+                          "partial_pressures_bar": {"n2": 0.78, "o2": 0.21, "co2": 0.0004, "h2": 0.001},
+                          "ph": 7.0,
+                          "organics_mmol_gdw_h": {"glucose": 10.0}},
+          "models": ["e_coli_core"]}),
+    ]
 
     environment: EnvironmentBody
     models: list[str] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -107,6 +107,11 @@ class PathwayRead(msgspec.Struct):
 
 class SimilarBody(msgspec.Struct, forbid_unknown_fields=True):
     """A stored pathway to compare with every other stored pathway."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("maps closest to methane metabolism",
+         {"pathway_id": "ko00680", "top_k": 5}),
+    ]
 
     pathway_id: str
     top_k: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -15,7 +15,9 @@ from astrobio.application.use_cases.pipeline import (
     RunPipelineCommand,
     RunView,
 )
+from astrobio.application.use_cases.potential_uncertainty import DEFAULT_DRAWS
 from astrobio.domain.biosignature_ranking import REFERENCE_TRANSITS
+from astrobio.domain.jwst_feasibility import PROGRAMME_TRANSITS
 from astrobio.domain.pipeline_run import PipelineRun, PlanetResult
 from astrobio.domain.ranking import HzFilter
 
@@ -26,6 +28,11 @@ class PipelineRunBody(msgspec.Struct, forbid_unknown_fields=True):
     ``fan_out`` true queues one ``pipeline_chunk`` job per ``chunk_size`` planets (for several
     workers) instead of one ``pipeline_run`` job.
     """
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("two stored planets, fixed modern-Earth fluxes",
+         {"planets": ["TRAPPIST-1 e", "LHS 1140 b"], "metabolism": "fixed"}),
+    ]
 
     planets: list[str] | Literal["all"]
     modes: list[str] | None = None
@@ -33,6 +40,10 @@ class PipelineRunBody(msgspec.Struct, forbid_unknown_fields=True):
     metabolism: Literal["fba", "fixed"] = "fba"
     chunk_size: Annotated[int, msgspec.Meta(ge=1, le=100000)] = 500
     fan_out: bool = False
+    #: Programme cap on the transits co-added per target (beyond it transits earn nothing).
+    max_transits: Annotated[int, msgspec.Meta(ge=1, le=10000)] = PROGRAMME_TRANSITS
+    #: Monte Carlo draws per modelled planet (median, 16-84 % interval, P(top 10)).
+    n_draws: Annotated[int, msgspec.Meta(ge=1, le=4096)] = DEFAULT_DRAWS
 
     def to_command(self) -> RunPipelineCommand:
         return RunPipelineCommand(
@@ -41,7 +52,14 @@ class PipelineRunBody(msgspec.Struct, forbid_unknown_fields=True):
             n_transits=self.n_transits,
             metabolism=self.metabolism,
             chunk_size=self.chunk_size,
+            max_transits=self.max_transits,
+            n_draws=self.n_draws,
         )
+
+
+def _interval(summary: dict[str, Any]) -> list[float] | None:
+    lo, hi = summary.get("potential_p16"), summary.get("potential_p84")
+    return None if lo is None or hi is None else [float(lo), float(hi)]
 
 
 class PlanetResultRead(msgspec.Struct, omit_defaults=True):
@@ -52,7 +70,12 @@ class PlanetResultRead(msgspec.Struct, omit_defaults=True):
     potential: float | None = None
     habitability: float | None = None
     detectability: float | None = None
-    certainty: float | None = None
+    certainty: float | None = None  # runs before the Monte Carlo only
+    #: Median and 16-84 % interval of the potential over the Monte Carlo draws; P(in the top 10).
+    potential_median: float | None = None
+    potential_interval: list[float] | None = None
+    p_top10: float | None = None
+    p_habitable: float | None = None
     summary: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
     error: str | None = None
@@ -67,6 +90,10 @@ class PlanetResultRead(msgspec.Struct, omit_defaults=True):
             habitability=r.habitability,
             detectability=r.detectability,
             certainty=r.certainty,
+            potential_median=r.summary.get("potential_median"),
+            potential_interval=_interval(r.summary),
+            p_top10=r.summary.get("p_top10"),
+            p_habitable=r.summary.get("p_habitable"),
             summary=dict(r.summary),
             provenance=dict(r.provenance),
             error=r.error,
@@ -125,7 +152,10 @@ class BiosignatureTargetRead(msgspec.Struct, omit_defaults=True):
     potential: float
     habitability: float
     detectability: float
-    certainty: float
+    potential_median: float | None = None
+    potential_interval: list[float] | None = None
+    p_top10: float | None = None
+    p_habitable: float | None = None
     planet_class: str | None = None
     radius_earth: float | None = None
     insolation_earth: float | None = None
@@ -157,7 +187,10 @@ class BiosignatureRankingRead(msgspec.Struct):
                     potential=t.potential or 0.0,
                     habitability=t.habitability or 0.0,
                     detectability=t.detectability or 0.0,
-                    certainty=t.certainty or 0.0,
+                    potential_median=t.summary.get("potential_median"),
+                    potential_interval=_interval(t.summary),
+                    p_top10=t.summary.get("p_top10"),
+                    p_habitable=t.summary.get("p_habitable"),
                     planet_class=t.summary.get("planet_class"),
                     radius_earth=t.summary.get("radius_earth"),
                     insolation_earth=t.summary.get("insolation_earth"),

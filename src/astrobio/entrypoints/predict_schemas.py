@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -39,6 +39,16 @@ class PredictBody(msgspec.Struct, forbid_unknown_fields=True):
     Every parameter field defaults to a modern-Earth aquaplanet, so ``{"planets": [{}]}``
     predicts the Earth. ``mode`` must be ``scalar`` here (fields: ``POST /predict/datacube``).
     """
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("an M-dwarf planet and the Earth",
+         {"mode": "scalar",
+          "planets": [{"star_teff_k": 3300.0,
+                       "instellation_w_m2": 1100.0,
+                       "synchronous": True,
+                       "rotation_period_days": 12.0},
+                      {}]}),
+    ]
 
     planets: Annotated[list[ClimateParametersBody], msgspec.Meta(min_length=1, max_length=MAX_PLANETS)]
     mode: Literal["scalar", "datacube"] = "scalar"
@@ -54,6 +64,12 @@ class PredictBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class DatacubeBody(msgspec.Struct, forbid_unknown_fields=True):
     """Body of ``POST /predict/datacube``: one planet's ``parameters`` and the file ``format``."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a tidally locked planet of a 3300 K star, as NetCDF",
+         {"parameters": {"star_teff_k": 3300.0, "synchronous": True, "rotation_period_days": 12.0},
+          "format": "netcdf"}),
+    ]
 
     parameters: ClimateParametersBody = msgspec.field(default_factory=ClimateParametersBody)
     format: Literal["hdf5", "netcdf"] = "hdf5"
@@ -89,6 +105,11 @@ class PlanetPredictionRead(msgspec.Struct):
     values: dict[str, ValueRead]
     out_of_range: list[str]
     verdict: VerdictRead | None
+    #: Mahalanobis distance to the training runs / the model's threshold (> 1: outside); null for
+    #: models that only know a per-input box
+    ood_distance: float | None = None
+    #: ``<arch>:<id12>`` (the model) or ``ebm-prior:<id12>`` (its physics prior, outside the domain)
+    answered_by: str = ""
 
     @classmethod
     def from_domain(cls, index: int, r: PlanetClimatePrediction) -> PlanetPredictionRead:
@@ -96,7 +117,8 @@ class PlanetPredictionRead(msgspec.Struct):
         values = {k: ValueRead(mean=m, sigma=s, units=p.units.get(k, "")) for k, (m, s) in p.values.items()}
         return cls(index=index, model_id=p.model_id, values=values,
                    out_of_range=list(p.out_of_range),
-                   verdict=None if r.verdict is None else VerdictRead.from_domain(r.verdict))
+                   verdict=None if r.verdict is None else VerdictRead.from_domain(r.verdict),
+                   ood_distance=p.ood_distance, answered_by=p.answered_by)
 
 
 class TrainingDataRead(msgspec.Struct):
@@ -174,6 +196,11 @@ class TrainClimateBody(msgspec.Struct, forbid_unknown_fields=True):
     ``cubes``: ``"all"`` (every stored cube with run parameters) or a list of cube ids;
     ``mode``: ``scalar``, ``datacube`` or ``both``; the rest are training hyperparameters.
     """
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a quick scalar surrogate on every stored cube",
+         {"cubes": "all", "mode": "scalar", "max_epochs": 5, "seed": 0, "ensemble": 1, "activate": False}),
+    ]
 
     cubes: Literal["all"] | list[str] = "all"
     mode: Literal["scalar", "datacube", "both"] = "both"
@@ -204,7 +231,9 @@ def _attrs(r: ClimatePredictions, cube: CubePrediction, params: ClimateParameter
         "model_id": r.card.id, "model_mode": prov.model_mode, "model_code_version": r.card.code_version,
         "code_version": prov.code_version,
         "training_data": json.dumps([t.to_dict() for t in prov.training_data], separators=(",", ":")),
-        "out_of_range": ",".join(cube.out_of_range)}
+        "out_of_range": ",".join(cube.out_of_range), "answered_by": cube.answered_by}
+    if cube.ood_distance is not None:
+        out["ood_distance"] = float(cube.ood_distance)
     for name, value in params.to_dict().items():
         out[f"input_{name}"] = int(value) if isinstance(value, bool) else value
     return out

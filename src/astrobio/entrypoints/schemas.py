@@ -7,13 +7,16 @@ Conversions are explicit: ``Body.to_command()`` / ``to_domain()`` on the way in,
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
 from astrobio.domain.assessment import Assessment
 from astrobio.domain.catalog import IngestReport, RejectedRow
+from astrobio.domain.constants import AU_M, R_SUN_M
+from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.job import Job
+from astrobio.domain.orbits import semi_major_axis_au
 from astrobio.domain.planet import Planet
 from astrobio.domain.planet_class import PlanetClass
 from astrobio.domain.ranking import (
@@ -47,6 +50,25 @@ class StarBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class AssessBody(msgspec.Struct, forbid_unknown_fields=True):
     """Input of ``POST /assess`` and ``astrobio assess`` (one of period / a required)."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("Earth around the Sun",
+         {"name": "Earth",
+          "radius_earth": 1.0,
+          "orbital_period_days": 365.25,
+          "star": {"teff_k": 5772.0, "radius_sun": 1.0, "mass_sun": 1.0, "k_mag": -1.9}}),
+        ("TRAPPIST-1 e (NASA Exoplanet Archive, PSCompPars)",
+         {"name": "TRAPPIST-1 e",
+          "radius_earth": 0.92,
+          "mass_earth": 0.692,
+          "orbital_period_days": 6.101013,
+          "star": {"teff_k": 2566.0,
+                   "radius_sun": 0.1192,
+                   "mass_sun": 0.0898,
+                   "j_mag": 11.354,
+                   "k_mag": 10.296,
+                   "distance_pc": 12.467}}),
+    ]
 
     name: str
     radius_earth: Annotated[float, msgspec.Meta(gt=0, le=1e4)]
@@ -55,9 +77,14 @@ class AssessBody(msgspec.Struct, forbid_unknown_fields=True):
     orbital_period_days: Annotated[float, msgspec.Meta(gt=0, le=1e12)] | None = None
     semi_major_axis_au: Annotated[float, msgspec.Meta(gt=0, le=1e7)] | None = None
     eccentricity: Annotated[float, msgspec.Meta(ge=0, lt=1)] | None = None
+    #: 1-sigma errors as magnitudes [minus, plus] >= 0 by field (radius_earth, mass_earth,
+    #: orbital_period_days, semi_major_axis_au, star.teff_k, star.radius_sun, star.mass_sun).
+    errors: dict[str, list[float]] | None = None
 
     def to_domain(self) -> Planet:
+        """The planet, once the orbit is checked to lie outside its star (else 422 naming the field)."""
         s = self.star
+        self._check_orbit_outside_star()
         return Planet(
             name=self.name,
             star=Star(
@@ -75,7 +102,35 @@ class AssessBody(msgspec.Struct, forbid_unknown_fields=True):
             orbital_period_days=self.orbital_period_days,
             semi_major_axis_au=self.semi_major_axis_au,
             eccentricity=self.eccentricity,
+            errors=_error_pairs(self.errors),
         )
+
+
+    def _check_orbit_outside_star(self) -> None:
+        """An orbit inside the stellar photosphere is a unit error (and divides by ~0 downstream)."""
+        star_radius_au = self.star.radius_sun * R_SUN_M / AU_M
+        if self.semi_major_axis_au is not None:
+            a_au, field = self.semi_major_axis_au, "semi_major_axis_au"
+        elif self.orbital_period_days is not None:
+            a_au = semi_major_axis_au(self.orbital_period_days, self.star.mass_sun)
+            field = "orbital_period_days"
+        else:
+            return
+        if not a_au >= star_radius_au:
+            raise InvalidQuantity(
+                f"the orbit ({a_au:.3g} AU) lies inside the star (radius {star_radius_au:.3g} AU)",
+                field=field,
+            )
+
+
+def _error_pairs(errors: dict[str, list[float]] | None) -> dict[str, tuple[float, float]]:
+    """``{"radius_earth": [0.02, 0.03]}`` -> pairs; a list that is not two numbers is a 422 naming it."""
+    out: dict[str, tuple[float, float]] = {}
+    for name, pair in (errors or {}).items():
+        if len(pair) != 2:
+            raise InvalidQuantity("an error is [minus, plus], two numbers >= 0", field=f"errors.{name}")
+        out[name] = (float(pair[0]), float(pair[1]))
+    return out  # Planet validates sign, finiteness and the field names
 
 
 class HzRead(msgspec.Struct):
@@ -86,6 +141,8 @@ class HzRead(msgspec.Struct):
     conservative: bool
     optimistic: bool
     valid: bool
+    #: Outside 2600-7200 K the limits are computed at the nearest edge (Teff clamped), ``valid`` false.
+    rule: str = "kopparapu_2014_teff_clamped_2600_7200"
 
 
 class AssessmentRead(msgspec.Struct):
@@ -103,6 +160,12 @@ class AssessmentRead(msgspec.Struct):
     esm: float | None
     esi: float
     warnings: list[str]
+    #: Class probabilities (rocky, water_rich, sub_neptune, gas_giant, brown_dwarf) and their basis.
+    composition: dict[str, float | str] | None = None
+    runaway_flux_earth: float | None = None
+    in_runaway: bool = False
+    #: False for a planet not known to transit: its TSM then measures nothing observable.
+    tsm_meaningful: bool = False
 
     @classmethod
     def from_domain(cls, a: Assessment) -> AssessmentRead:
@@ -127,7 +190,20 @@ class AssessmentRead(msgspec.Struct):
             esm=a.esm,
             esi=a.esi,
             warnings=list(a.warnings),
+            composition=composition_read(a),
+            runaway_flux_earth=a.runaway_flux_earth,
+            in_runaway=a.in_runaway,
+            tsm_meaningful=a.tsm_meaningful,
         )
+
+
+def composition_read(a: Assessment) -> dict[str, float | str] | None:
+    """The class probabilities of an assessment as JSON (rounded), with their basis."""
+    if a.composition is None:
+        return None
+    out: dict[str, float | str] = {c.value: round(p, 4) for c, p in a.composition.as_dict().items()}
+    out["basis"] = a.composition.basis
+    return out
 
 
 class StarRead(msgspec.Struct):
@@ -185,7 +261,7 @@ class PlanetPageRead(msgspec.Struct):
     limit: int
 
 
-PlanetClassName = Literal["rocky", "sub_neptune", "gas_giant", "brown_dwarf"]
+PlanetClassName = Literal["rocky", "water_rich", "sub_neptune", "gas_giant", "brown_dwarf"]
 
 
 class WeightsBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -202,6 +278,17 @@ class WeightsBody(msgspec.Struct, forbid_unknown_fields=True):
 
 class RankBody(msgspec.Struct, forbid_unknown_fields=True):
     """Input of ``POST /rank`` (every field optional)."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("rocky planets in the conservative habitable zone within 50 pc",
+         {"top": 10,
+          "hz": "conservative",
+          "max_radius_earth": 1.8,
+          "max_distance_pc": 50.0,
+          "planet_classes": ["rocky"]}),
+        ("custom weights",
+         {"top": 5, "weights": {"hz": 0.5, "esi": 0.2, "detectability": 0.2, "planet_class": 0.1}}),
+    ]
 
     top: Annotated[int, msgspec.Meta(ge=1, le=10000)] | None = 20
     hz: Literal["any", "conservative", "optimistic"] = "any"
@@ -259,6 +346,11 @@ class RankedTargetRead(msgspec.Struct, omit_defaults=True):
     ts_k: float | None = None
     ts_sigma_k: float | None = None
     climate_model_id: str | None = None
+    #: False when the planet is not known to transit (its TSM measures nothing observable).
+    tsm_meaningful: bool = True
+    hz_valid: bool = True
+    in_runaway: bool = False
+    composition: dict[str, float | str] | None = None
 
     @classmethod
     def from_domain(cls, t: RankedTarget) -> RankedTargetRead:
@@ -274,6 +366,8 @@ class RankedTargetRead(msgspec.Struct, omit_defaults=True):
             j_mag_is_derived=a.j_mag_is_derived, warnings=list(a.warnings),
             ts_k=None if c is None else c.ts_k, ts_sigma_k=None if c is None else c.ts_sigma_k,
             climate_model_id=None if c is None else c.model_id,
+            tsm_meaningful=a.tsm_meaningful, hz_valid=a.hz.valid, in_runaway=a.in_runaway,
+            composition=composition_read(a),
         )
 
 
@@ -324,14 +418,42 @@ class IngestReportRead(msgspec.Struct):
 
 
 class IngestCatalogBody(msgspec.Struct, forbid_unknown_fields=True):
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the bundled snapshot",
+         {"source": "bundled"}),
+    ]
     source: str = "bundled"
 
 
 class SubmitJobBody(msgspec.Struct, forbid_unknown_fields=True):
     """Any job kind the workers know (``GET /jobs/kinds``) with its JSON parameters."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("ingest the bundled catalog snapshot",
+         {"kind": "ingest_catalog", "params": {"source": "bundled"}}),
+    ]
 
     kind: str
     params: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class JobProgressRead(msgspec.Struct, omit_defaults=True):
+    """How far a job is. ``fraction`` in [0, 1] (``null`` while a running job reports no counts);
+    a sweep job adds its runs ``done`` / ``running`` / ``queued`` of ``total`` and ``eta_s``, an
+    estimate from the cost of one model step (the same figures ``climate sweep launch`` shows)."""
+
+    fraction: float | None
+    done: int | None = None
+    running: int | None = None
+    queued: int | None = None
+    total: int | None = None
+    eta_s: float | None = None
+    detail: str | None = None
+
+    @classmethod
+    def of_state(cls, state: str) -> JobProgressRead:
+        return cls(fraction=0.0 if state == "queued" else None if state == "running" else 1.0)
 
 
 class JobRead(msgspec.Struct):
@@ -343,11 +465,13 @@ class JobRead(msgspec.Struct):
     error: str | None
     created_at: str
     updated_at: str
+    progress: JobProgressRead | None = None
 
     @classmethod
-    def from_domain(cls, j: Job) -> JobRead:
+    def from_domain(cls, j: Job, progress: JobProgressRead | None = None) -> JobRead:
         return cls(id=j.id, kind=j.kind, state=j.state.value, params=j.params, result=j.result,
-                   error=j.error, created_at=j.created_at.isoformat(), updated_at=j.updated_at.isoformat())
+                   error=j.error, created_at=j.created_at.isoformat(), updated_at=j.updated_at.isoformat(),
+                   progress=progress or JobProgressRead.of_state(j.state.value))
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -368,9 +492,18 @@ def decode_error_field(message: str) -> str | None:
     return message.split(marker, 1)[1].split("`", 1)[0]
 
 
-class HealthRead(msgspec.Struct):
-    """Output of ``GET /health``: ``status`` is ``ok`` or ``degraded`` (database unavailable)."""
+class HealthRead(msgspec.Struct, omit_defaults=True):
+    """Output of ``GET /health/ready`` (and ``/health``): ``status`` is ``ok`` or ``degraded``
+    (a dependency unavailable); ``redis`` appears only when Redis is configured."""
 
     status: str
     version: str
     database: Literal["ok", "unavailable"]
+    redis: Literal["ok", "unavailable"] | None = None
+
+
+class LiveRead(msgspec.Struct):
+    """Output of ``GET /health/live``: the process answers."""
+
+    status: Literal["ok"]
+    version: str

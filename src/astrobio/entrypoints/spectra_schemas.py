@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 import numpy as np
@@ -57,6 +57,23 @@ class AtmosphereBody(msgspec.Struct, forbid_unknown_fields=True):
 class SpectrumBody(msgspec.Struct, forbid_unknown_fields=True):
     """Input of ``POST /predict/spectrum`` and ``astrobio spectrum --params``: a catalog ``planet_name`` or a
     full ``planet``, an optional ``atmosphere``, the JWST ``modes`` (empty = all) and ``n_transits``."""
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a stored planet, NIRSpec PRISM, 10 transits",
+         {"planet_name": "TRAPPIST-1 e", "modes": ["nirspec_prism"], "n_transits": 10}),
+        ("an Earth twin with a biogenic methane flux",
+         {"planet": {"name": "Earth twin",
+                     "radius_earth": 1.0,
+                     "orbital_period_days": 365.25,
+                     "star": {"teff_k": 5772.0,
+                              "radius_sun": 1.0,
+                              "mass_sun": 1.0,
+                              "k_mag": 3.28,
+                              "distance_pc": 10.0}},
+          "atmosphere": {"surface_flux_molecules_cm2_s": {"CH4": 1.0e11}},
+          "modes": ["miri_lrs"],
+          "n_transits": 30}),
+    ]
 
     planet_name: str | None = None
     planet: AssessBody | None = None

@@ -20,7 +20,8 @@ class FakeFluxes:
     def surface_fluxes(self, environment: PlanetEnvironment, *, model_ids: Sequence[str] | None = None,
                        biomass_gdw_m2: float | None = None) -> SurfaceFluxes:
         self.environments.append(environment)
-        return SurfaceFluxes(flux_molecules_cm2_s={"ch4": 2e11, "n2o": -1e8, "o2": self.o2, "h2": -3e11})
+        return SurfaceFluxes(flux_molecules_cm2_s={"ch4": 2e11, "n2o": -1e8, "o2": self.o2, "h2": -3e11},
+                             oxygenic=self.o2 > 0)
 
 
 def test_maps_gases_clips_uptake_and_flags_oxygenic_biospheres() -> None:

@@ -63,7 +63,7 @@ class ListQueue(TaskQueue):
     def __init__(self) -> None:
         self.ids: list[str] = []
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, *, attempt: int = 0, defer_s: float = 0.0) -> None:
         self.ids.append(job_id)
 
     def drain(self, timeout_s: float | None = None) -> None:

@@ -18,12 +18,14 @@ class FakeEngine:
     def __init__(self, outcome: FbaOutcome) -> None:
         self.outcome = outcome
         self.caps: dict[str, float] = {}
+        self.calls: list[dict[str, float]] = []
 
     def parse(self, path: str) -> ParsedSbml:  # pragma: no cover - not used here
         raise NotImplementedError
 
     def simulate(self, model: MetabolicModel, uptake_caps: Mapping[str, float]) -> FbaOutcome:
-        self.caps = dict(uptake_caps)
+        self.calls.append(dict(uptake_caps))
+        self.caps = self.calls[0]  # the growth solve; a saturating yield solve may follow
         return self.outcome
 
 

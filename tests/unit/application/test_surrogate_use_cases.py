@@ -192,6 +192,16 @@ def test_trappist_1e_maps_to_a_synchronous_rotator() -> None:
     assert earth is not None and not earth.synchronous and earth.rotation_period_days == 1.0
 
 
+def test_toi_700_d_at_37_days_is_tidally_locked() -> None:
+    # Gilbert et al. (2020, AJ 160, 116), Table 5: P = 37.426 d, a = 0.163 AU, R = 1.19 R_earth,
+    # M* = 0.416 M_sun, Teff 3480 K; they expect d to be tidally locked (a 30-day cut said no).
+    star = Star(name="TOI-700", teff_k=3480.0, radius_sun=0.42, mass_sun=0.416, distance_pc=31.1)
+    planet = Planet(name="TOI-700 d", star=star, radius_earth=1.19, mass_earth=1.72,
+                    orbital_period_days=37.426, semi_major_axis_au=0.163, transits=True)
+    p = climate_parameters_for(planet, assess_planet(planet))
+    assert p is not None and p.synchronous and p.rotation_period_days == pytest.approx(37.426)
+
+
 def test_planets_that_cannot_be_modelled_get_no_parameters() -> None:
     giant = Planet(name="giant", star=SUN, radius_earth=11.0, mass_earth=300.0, semi_major_axis_au=1.0)
     assert climate_parameters_for(giant, assess_planet(giant)) is None

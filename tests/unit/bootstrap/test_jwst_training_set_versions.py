@@ -202,5 +202,7 @@ def test_a_trained_denoiser_cites_its_training_set_version(tmp_path: Path) -> No
     assert card["training_set"].startswith(dataset_id + "@sha256:")
     (v,) = c.governance.repository().list_versions(dataset_id)
     assert card["training_set"] == f"{dataset_id}@{v.id}" and v.published
-    written = json.loads((tmp_path / "models" / "jwst" / "denoiser.json").read_text())
+    registered = tmp_path / "models" / "registry" / "denoiser" / card["registry_id"]
+    written = json.loads((registered / "denoiser.json").read_text())
+    assert card["active"] and not (tmp_path / "models" / "jwst").exists()  # never written in place
     assert written["training_set"] == card["training_set"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_trappist_1_e_is_modelled_and_in_the_hz_despite_the_extrapolated_fit() -
             transits=True,
         )
     )
-    assert not a.hz.valid and not a.in_optimistic_hz
+    assert not a.hz.valid and a.in_conservative_hz  # Teff clamped to 2600 K, flagged
     assert screen(a) is Verdict.MODELLED
     assert hz_score(a) == 1.0
 
@@ -102,21 +103,43 @@ def test_best_feature_is_the_highest_biogenic_snr_ignoring_h2o_and_co2() -> None
     assert best_biogenic_feature({"nirspec_prism": {"H2O": 9.0}}) == (None, None, 0.0)
 
 
-def test_potential_is_habitability_times_the_weighted_detectability_and_certainty() -> None:
-    a = assess_planet(planet(1.0))  # conservative HZ, rocky
+def test_potential_is_the_habitability_gate_times_the_detectability() -> None:
+    # Conservative HZ, rocky; J fainter than PRISM's saturation limit.
+    a = replace(assess_planet(planet(1.0)), j_mag=11.0)
+    snr = {"nirspec_prism": {"CH4": 2.5, "CO2": 10.0}}
     pot = biosignature_potential(
-        a, surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr={"nirspec_prism": {"CH4": 2.5}}
+        a, surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr=snr,
+        n_transits=30, max_transits=30,
     )
     p_liq = p_liquid_water(288.0, 20.0)
-    assert pot.habitability == pytest.approx(0.5 * (1.0 + p_liq))
-    assert pot.detectability == pytest.approx(0.5)
-    assert pot.certainty == pytest.approx(0.5)  # sigma equal to the reference sigma
-    assert pot.total == pytest.approx(pot.habitability * (0.75 * 0.5 + 0.25 * 0.5))
-    assert (pot.best_gas, pot.best_mode) == ("CH4", "nirspec_prism")
+    assert a.composition is not None
+    assert pot.habitability == pytest.approx(a.composition.p_surface * p_liq)
+    # The atmosphere (CO2, SNR 10) is readable: accessibility 1; CH4 at SNR 2.5: biogenic 0.5.
+    assert pot.accessibility == 1.0 and pot.biogenic_detectability == pytest.approx(0.5)
+    assert pot.detectability == pytest.approx(1.0 * (0.5 + 0.5 * 0.5))
+    assert pot.total == pytest.approx(pot.habitability * pot.detectability)
+    assert (pot.best_gas, pot.best_mode, pot.atmosphere_gas) == ("CH4", "nirspec_prism", "CO2")
+    # A programme reaching only 15 of the 30 modelled transits gets sqrt(1/2) of each SNR.
+    half = biosignature_potential(
+        a, surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr=snr,
+        n_transits=30, max_transits=15,
+    )
+    assert half.biogenic_detectability == pytest.approx(0.5 / 2**0.5)
+    # A target no programme window reaches gets nothing, however strong its features.
+    none = biosignature_potential(
+        a, surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr=snr,
+        n_transits=30, max_transits=0,
+    )
+    assert none.detectability == 0.0 and none.total == 0.0
+    # A star brighter than every mode's limit saturates them all.
+    bright = biosignature_potential(
+        replace(a, j_mag=4.0), surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr=snr,
+    )
+    assert bright.saturated_modes == ("nirspec_prism",) and bright.total == 0.0
     strong = biosignature_potential(
         a, surface_temperature_k=288.0, surface_temperature_sigma_k=0.0, snr={"nirspec_prism": {"O2": 50.0}}
     )
-    assert strong.detectability == 1.0 and strong.certainty == 1.0
+    assert strong.detectability == 1.0
     assert strong.total == pytest.approx(strong.habitability)
 
 

@@ -64,11 +64,12 @@ def test_cool_star_fluxes_decrease_with_teff() -> None:
 
 
 @pytest.mark.parametrize("teff", [2500.0, 7300.0, 10000.0])
-def test_outside_2600_7200_k_the_hz_is_flagged_invalid_not_trusted(teff: float) -> None:
+def test_outside_2600_7200_k_the_hz_uses_the_nearest_edge_and_is_flagged(teff: float) -> None:
     hz = habitable_zone(teff, 1.0)
-    assert hz.valid is False
-    assert not hz.contains_conservative(1.0)
-    assert not hz.contains_optimistic(1.0)
+    edge = habitable_zone(min(7200.0, max(2600.0, teff)), 1.0)
+    assert hz.valid is False and edge.valid
+    assert hz.runaway_greenhouse_au == edge.runaway_greenhouse_au
+    assert hz.early_mars_au == edge.early_mars_au
 
 
 def test_boundaries_are_inclusive_of_the_fit_range() -> None:

@@ -110,7 +110,9 @@ RANK_WEIGHTS = ScoreWeights(hz=0.5, esi=0.2, detectability=0.2, planet_class=0.1
 
 @pytest.fixture
 def container(tmp_path: Path, db: InMemoryDatabase, catalogs: FakeCatalogs) -> Container:
-    c = build_container(Settings(data_dir=tmp_path, rank_weights=RANK_WEIGHTS))
+    # the fake catalogs' files: jobs may only name files inside the import directories
+    imports = (Path("/data"), Path("/tmp"))
+    c = build_container(Settings(data_dir=tmp_path, rank_weights=RANK_WEIGHTS, import_dirs_paths=imports))
     c.uow_factory.override(providers.Object(lambda: InMemoryUnitOfWork(db)))
     c.catalogs.override(providers.Object(catalogs))
     c.colours.override(providers.Object(COLOURS))
@@ -158,13 +160,17 @@ def test_health_reports_ok_and_version(client: TestClient[Litestar]) -> None:
     assert r.json() == {"status": "ok", "version": "0.1.0", "database": "ok"}
 
 
-def test_health_is_503_when_the_database_is_unavailable(container: Container) -> None:
-    container.uow_factory.override(providers.Object(_failing_uow))
-    with TestClient(app=create_app(container)) as c:
-        r = c.get("/health")
-    assert r.status_code == 503
-    assert r.json()["database"] == "unavailable"
-    assert r.json()["status"] == "degraded"
+def test_health_is_503_when_the_database_is_unavailable(tmp_path: Path) -> None:
+    # nothing listens on port 1: the readiness probe's own connection is refused at once
+    unreachable = Settings(data_dir=tmp_path, database_url="postgresql://postgres@127.0.0.1:1/none")
+    with TestClient(app=create_app(build_container(unreachable))) as c:
+        for path in ("/health", "/health/ready"):
+            r = c.get(path)
+            assert r.status_code == 503 and r.headers["retry-after"] == "5"
+            assert r.json()["database"] == "unavailable"
+            assert r.json()["status"] == "degraded"
+        live = c.get("/health/live")
+        assert live.status_code == 200 and live.json()["status"] == "ok"
 
 
 # --- planets --------------------------------------------------------------------------------------
@@ -257,9 +263,12 @@ def test_assess_gives_exactly_the_use_case_result(client: TestClient[Litestar]) 
 def test_assess_output_has_exactly_the_contract_fields(client: TestClient[Litestar]) -> None:
     out = client.post("/assess", json=ASSESS_BODY).json()
     assert set(out) == {"name", "teq_k", "insolation_earth", "semi_major_axis_au", "mass_earth",
-                        "mass_is_estimated", "planet_class", "hz", "tsm", "esm", "esi", "warnings"}
+                        "mass_is_estimated", "planet_class", "hz", "tsm", "esm", "esi", "warnings",
+                        "composition", "runaway_flux_earth", "in_runaway", "tsm_meaningful"}
     assert set(out["hz"]) == {"recent_venus_au", "runaway_greenhouse_au", "maximum_greenhouse_au",
-                              "early_mars_au", "conservative", "optimistic", "valid"}
+                              "early_mars_au", "conservative", "optimistic", "valid", "rule"}
+    # TRAPPIST-1 (2566 K) is below the Kopparapu fit: Teff clamped, e inside the conservative HZ.
+    assert out["hz"]["conservative"] is True and out["hz"]["valid"] is False
     assert out["planet_class"] == "rocky"
 
 
@@ -295,11 +304,16 @@ def test_assess_does_not_touch_the_database(container: Container) -> None:
         (msgspec.json.encode(_with(radius_earth=1e200)), 422, "radius_earth"),
         (msgspec.json.encode(_with(name="  ")), 422, "name"),
         (b"[]", 422, None),
+        (msgspec.json.encode(_with(errors={"radius_earth": [-0.02, 0.03]})), 422, "errors.radius_earth"),
+        (msgspec.json.encode(_with(errors={"mass_earth": [0.02, -0.03]})), 422, "errors.mass_earth"),
+        (msgspec.json.encode(_with(errors={"mass_earth": [0.02]})), 422, "errors.mass_earth"),
+        (msgspec.json.encode(_with(errors={"colour": [0.1, 0.1]})), 422, "errors.colour"),
     ],
     ids=["empty", "blank", "truncated-json", "not-json", "missing-radius", "non-numeric-teff",
          "missing-teff", "negative-radius", "zero-radius", "no-period-no-a", "unknown-field",
          "unknown-star-field", "eccentricity-1", "teff-1e80", "radius-sun-1e300", "radius-1e200",
-         "blank-name", "array"],
+         "blank-name", "array", "negative-error", "wrong-sign-plus-error", "one-sided-error",
+         "unknown-error-field"],
 )
 def test_assess_rejects_bad_input(
     client: TestClient[Litestar], content: bytes, status: int, field: str | None
@@ -328,7 +342,8 @@ def test_rank_uses_the_configured_weights_by_default(client: TestClient[Litestar
     assert out["considered"] == 4
     assert out["excluded"] == {"missing radius_earth": 1}
     assert [t["rank"] for t in out["targets"]] == [1, 2, 3]
-    assert out["targets"][0]["name"] == "LHS 1140 b"  # the only one inside the HZ
+    # TRAPPIST-1 e: inside the conservative HZ with Teff clamped to 2600 K (valid: false), rocky, ESI 0.85.
+    assert out["targets"][0]["name"] == "TRAPPIST-1 e" and out["targets"][0]["hz_valid"] is False
     totals = [t["score"]["total"] for t in out["targets"]]
     assert totals == sorted(totals, reverse=True)
 
@@ -348,10 +363,12 @@ def test_rank_applies_body_weights_and_filters(client: TestClient[Litestar]) -> 
 
 
 def test_rank_filters_on_the_habitable_zone(client: TestClient[Litestar]) -> None:
-    # TRAPPIST-1 (2566 K) lies below the 2600 K validity of the Kopparapu limits: never "in" the HZ.
+    # TRAPPIST-1 (2566 K) lies below the 2600 K edge of the Kopparapu fit: its limits are those at
+    # 2600 K and membership is reported with valid: false (the same rule as assess and the pipeline).
     out = client.post("/rank", json={"hz": "conservative"}).json()
-    assert [t["name"] for t in out["targets"]] == ["LHS 1140 b"]
-    assert out["filtered_out"] == {"outside conservative HZ": 2}
+    assert [t["name"] for t in out["targets"]] == ["TRAPPIST-1 e", "LHS 1140 b"]
+    assert [t.get("hz_valid", True) for t in out["targets"]] == [False, True]
+    assert out["filtered_out"] == {"outside conservative HZ": 1}
 
 
 @pytest.mark.parametrize(
@@ -448,7 +465,7 @@ def test_unknown_job_is_a_404_problem(client: TestClient[Litestar]) -> None:
 
 def test_unreachable_queue_is_a_503_problem(container: Container) -> None:
     class DownQueue:
-        def enqueue(self, job_id: str) -> None:
+        def enqueue(self, job_id: str, *, attempt: int = 0, defer_s: float = 0.0) -> None:
             raise UpstreamUnavailable("redis", "connection refused")
 
     container.task_queue.override(providers.Object(DownQueue()))

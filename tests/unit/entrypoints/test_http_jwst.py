@@ -47,10 +47,12 @@ def fine_spectrum(n: int = 200) -> ObservedSpectrum:
 
 
 def test_multiclass_returns_calibrated_probabilities(client: TestClient[Litestar]) -> None:
-    r = client.post("/predict/multiclass", json={"planets": [PLANET, PLANET | {"mass_earth": 5000.0}]})
+    # A brown dwarf (5000 M_earth > 13 M_J) has a Jupiter-like radius: the classifier sees mass and radius.
+    bd = PLANET | {"mass_earth": 5000.0, "radius_earth": 11.0}
+    r = client.post("/predict/multiclass", json={"planets": [PLANET, bd]})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["classes"] == ["rocky", "sub_neptune", "gas_giant", "brown_dwarf"]
+    assert body["classes"] == ["rocky", "water_rich", "sub_neptune", "gas_giant", "brown_dwarf"]
     for p in body["predictions"]:
         assert sum(p["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
     assert body["predictions"][1]["most_likely"] == "brown_dwarf" and body["predictions"][1]["used_mass"]
@@ -100,6 +102,26 @@ def test_retrieve_returns_posterior_with_diagnostics_and_provenance(client: Test
     assert (
         body["provenance"]["estimator"].startswith("retrieval-") and body["provenance"]["rebinned"] == "true"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [("background=CO", 422, "background"), ("star_radius_sun=0.01", 422, "star_radius_sun"),
+     ("planet_mass_earth=5", 422, "planet_radius_earth"), ("planet=Vulcan%20b", 404, "name")],
+)
+def test_retrieve_refuses_a_bad_system(client: TestClient[Litestar], query: str, status: int, field: str) -> None:
+    r = client.post(f"/jwst/retrieve?{query}", content=codec.write(fine_spectrum(), "json"),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json().get("field") == field
+
+
+def test_retrieve_for_another_host_and_background_runs_as_a_job(client: TestClient[Litestar]) -> None:
+    # Nested sampling over the configured model (the amortized flow assumes 0.12 R_sun and N2).
+    r = client.post("/jwst/retrieve?star_radius_sun=0.4445&planet_mass_earth=8.63&planet_radius_earth=2.61"
+                    "&background=H2", content=codec.write(fine_spectrum(), "json"),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 202, r.text
 
 
 def test_retrieve_as_a_job_is_accepted(client: TestClient[Litestar]) -> None:

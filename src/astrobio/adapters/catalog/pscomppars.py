@@ -109,7 +109,21 @@ QUERY_COLUMNS: tuple[str, ...] = (
     "sy_jmag",
     "sy_kmag",
     "tran_flag",
+    "ra",
+    "dec",
+    *(f"{col}err{i}" for col in ("pl_rade", "pl_bmasse", "pl_orbper", "pl_orbsmax", "st_teff", "st_rad",
+                                 "st_mass") for i in (1, 2)),
 )
+#: archive value column -> domain field whose (minus, plus) error its err2/err1 columns give
+_ERROR_COLUMNS: dict[str, str] = {
+    "pl_rade": "radius_earth",
+    "pl_bmasse": "mass_earth",
+    "pl_orbper": "orbital_period_days",
+    "pl_orbsmax": "semi_major_axis_au",
+    "st_teff": "star.teff_k",
+    "st_rad": "star.radius_sun",
+    "st_mass": "star.mass_sun",
+}
 ADQL_QUERY: str = f"select {','.join(QUERY_COLUMNS)} from pscomppars"
 _COLUMNS_READ: frozenset[str] = frozenset(QUERY_COLUMNS)
 
@@ -152,6 +166,27 @@ def _transits(row: Mapping[str, str | None]) -> bool | None:
     if flag not in (0.0, 1.0):
         raise InvalidQuantity(f"tran_flag must be 0 or 1, got {flag}", field="transits")
     return True if flag == 1.0 else None  # 0 = no transit reported, not "known not to transit"
+
+
+def _errors(row: Mapping[str, str | None], mass: float | None) -> dict[str, tuple[float, float]]:
+    """(minus, plus) error magnitudes from ``<col>err2`` (<= 0) and ``<col>err1`` (>= 0).
+
+    A column pair with a missing side is skipped; a wrong sign (err1 < 0 or err2 > 0) rejects the row.
+    The mass error is kept only with a measured mass.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for col, field in _ERROR_COLUMNS.items():
+        if field == "mass_earth" and mass is None:
+            continue
+        plus = _float(row, f"{col}err1", f"errors.{field}")
+        minus = _float(row, f"{col}err2", f"errors.{field}")
+        if plus is None or minus is None:
+            continue
+        if plus < 0 or minus > 0:
+            raise InvalidQuantity(
+                f"{col}err1 must be >= 0 and {col}err2 <= 0, got {plus} / {minus}", field=f"errors.{field}")
+        out[field] = (-minus, plus)
+    return out
 
 
 def planet_from_row(row: Mapping[str, str | None], *, source: str = "") -> Planet:
@@ -203,6 +238,9 @@ def planet_from_row(row: Mapping[str, str | None], *, source: str = "") -> Plane
         discovery_year=None if year is None else int(year),
         transits=_transits(row),
         source=source,
+        errors=_errors(row, mass),
+        ra_deg=_float(row, "ra", "ra_deg"),
+        dec_deg=_float(row, "dec", "dec_deg"),
     )
 
 

@@ -245,6 +245,12 @@ class ZarrCubeStore(CubeStore):
             self._open.pop(cube.id, None)
         self._pub.unpublish(key)
 
+    def discard(self, cube_id: str) -> None:
+        key = f"{check_cube_id(cube_id)}.zarr"
+        with self._lock:
+            self._open.pop(cube_id, None)
+        self._pub.unpublish(key)
+
     def close(self) -> None:
         """Close cached datasets and the dask.distributed client, if any."""
         with self._lock:

@@ -1,11 +1,15 @@
 """Multinomial logistic planet-class classifier on quadratic log features, temperature-scaled.
 
-Training (scikit-learn, imported lazily) uses the archive planets whose mass is measured
-(not M sin i, not an upper limit, not filled in from a mass-radius relation), labelled by
-:func:`~astrobio.domain.planet_class.classify_by_mass`. Split 60/20/20 (train / calibration /
-test, stratified); one temperature (Guo et al. 2017) is fitted on the calibration split; the
-card reports the test split against the deterministic Chen & Kipping radius classification.
-Two models are stored: without and with the planet mass. Inference is plain numpy.
+Training (scikit-learn, imported lazily) uses the archive planets whose mass and radius are both
+measured (not M sin i, not an upper limit, not filled in from a mass-radius relation), labelled by
+their most probable composition class (:func:`~astrobio.domain.composition.composition_probabilities`:
+mass and radius with their catalog errors against the Zeng et al. curves). Split 60/20/20 (train /
+calibration / test, stratified); one temperature (Guo et al. 2017) is fitted on the calibration split;
+the card reports the held-out catalog planets against two radius-only baselines (Chen & Kipping's
+mass classes, and the population relation of :mod:`~astrobio.domain.composition`). Two models are
+stored: without the mass (the real prediction: composition from radius, orbit and star) and with
+it (log M and log R: it reproduces the Zeng classification, which is not skill). Inference is
+plain numpy.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from astrobio.application.ports.jwst import PlanetClassifier
+from astrobio.domain.composition import CLASSES, composition_probabilities
 from astrobio.domain.errors import NotFound
 from astrobio.domain.jwst_classifier import (
     CLASS_ORDER,
@@ -32,7 +37,6 @@ from astrobio.domain.jwst_classifier import (
     insolation_earth,
 )
 from astrobio.domain.planet import Planet
-from astrobio.domain.planet_class import classify_by_mass
 
 MODEL_FILE = "multiclass.json"
 
@@ -123,8 +127,17 @@ def labelled_planets(planets: list[Planet]) -> tuple[list[ClassifierInput], NDAr
                 ),
             )
         )
-        labels.append(CLASS_ORDER.index(classify_by_mass(p.mass_earth)))
+        comp = composition_probabilities(
+            radius_earth=p.radius_earth, radius_err=p.error("radius_earth"),
+            mass_earth=p.mass_earth, mass_err=p.error("mass_earth"), n_draws=400,
+        )
+        labels.append(CLASS_ORDER.index(comp.most_likely))
     return inputs, np.asarray(labels, dtype=np.int64)
+
+
+def x_inputs(inputs: list[ClassifierInput], mask: NDArray[np.bool_]) -> list[ClassifierInput]:
+    """The inputs selected by ``mask``."""
+    return [i for i, keep in zip(inputs, mask, strict=True) if keep]
 
 
 def _fit_temperature(logits: NDArray[np.float64], y: NDArray[np.int64]) -> float:
@@ -150,8 +163,16 @@ RADIUS_POWERS = [
     [1, 1, 0, 0, 0],
     [1, 0, 0, 0, 1],
 ]
-#: With a measured mass the class is set by the mass: a logistic model on log10 M alone.
-MASS_POWERS = [[0, 0, 0, 0, 0, 1]]
+#: With a measured mass the class follows mass and radius (the Zeng curves are near-lines in log-log):
+#: quadratic in log10 R and log10 M, cubic in log10 R.
+MASS_POWERS = [
+    [1, 0, 0, 0, 0, 0],
+    [2, 0, 0, 0, 0, 0],
+    [3, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 1],
+    [0, 0, 0, 0, 0, 2],
+    [1, 0, 0, 0, 0, 1],
+]
 
 
 def _fit(
@@ -167,12 +188,20 @@ def _fit(
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     pw = np.asarray(powers, dtype=np.int64)
     lr = LogisticRegression(C=c, max_iter=5000).fit(_poly((x - mean) / scale, pw), y)
+    # A class absent from the training split keeps a row that never wins (so every vector has 5 entries).
+    coef = np.zeros((len(CLASS_ORDER), pw.shape[0]))
+    intercept = np.full(len(CLASS_ORDER), -30.0)
+    if lr.coef_.shape[0] == len(lr.classes_):
+        coef[lr.classes_], intercept[lr.classes_] = lr.coef_, lr.intercept_
+    else:  # two classes: one row, the second class against the first
+        coef[lr.classes_[1]], intercept[lr.classes_[1]] = lr.coef_[0], lr.intercept_[0]
+        intercept[lr.classes_[0]] = 0.0
     spec: dict[str, Any] = {
         "mean": mean.tolist(),
         "scale": scale.tolist(),
         "powers": powers,
-        "coef": lr.coef_.tolist(),
-        "intercept": lr.intercept_.tolist(),
+        "coef": coef.tolist(),
+        "intercept": intercept.tolist(),
         "temperature": 1.0,
     }
     spec["temperature"] = _fit_temperature(_Linear(spec).logits(x_cal), y_cal)
@@ -217,6 +246,10 @@ def train_classifier(
         ]
     )
     ck_onehot = np.eye(len(CLASS_ORDER))[ck]
+    from astrobio.domain.composition import radius_only_probabilities
+
+    relation = radius_only_probabilities(np.array([i.radius_earth for i in x_inputs(inputs, test)]))
+    relation = relation[:, [CLASSES.index(c) for c in CLASS_ORDER]]
     card: dict[str, Any] = {
         "classes": [c.value for c in CLASS_ORDER],
         "features": [
@@ -226,8 +259,11 @@ def train_classifier(
             "log10 star_radius_sun",
             "log10 star_mass_sun",
         ],
-        "features_with_mass": ["log10 mass_earth"],
-        "labels": "Chen & Kipping (2017) mass classes of the measured mass; brown dwarf >= 13 M_J",
+        "features_with_mass": ["log10 radius_earth", "log10 mass_earth"],
+        "labels": "most probable composition class from measured mass and radius with their catalog errors "
+                  "(Zeng et al. 2016/2019 curves: rocky <= pure silicate < water-rich <= pure water < "
+                  "H/He envelope; giant R > 4 R_earth or M >= 0.414 M_J; brown dwarf M >= 13 M_J)",
+        "evaluated_on": "held-out catalog planets with measured mass and radius (20 %, stratified)",
         "source": source,
         "seed": seed,
         "n_train": int((split == 0).sum()),
@@ -238,6 +274,7 @@ def train_classifier(
             "without_mass": _metrics(_Linear(models["without_mass"]).proba(x0[test]), y[test]),
             "with_mass": _metrics(_Linear(models["with_mass"]).proba(x1[test]), y[test]),
             "chen_kipping_radius_baseline": _metrics(ck_onehot, y[test]),
+            "radius_only_relation_baseline": _metrics(relation, y[test]),
         },
         "temperatures": {k: v["temperature"] for k, v in models.items()},
         "training_time_s": round(time.perf_counter() - start, 3),

@@ -108,6 +108,7 @@ def train_denoiser(
     from torch.utils.data import DataLoader, TensorDataset
 
     from astrobio.adapters.ml.systems.jwst_denoiser import DenoiserSystem
+    from astrobio.adapters.monitoring.training_curves import TrainingCurves, curves_logger
 
     torch.manual_seed(seed)
     noisy, sigma = data["noisy"].astype(np.float64), data["sigma"].astype(np.float64)
@@ -122,7 +123,8 @@ def train_denoiser(
         max_epochs=epochs,
         accelerator="cpu",
         devices=1,
-        logger=False,
+        logger=curves_logger(out_dir),  # loss, grad norm, lr per step: <out_dir>/curves/metrics.csv
+        callbacks=[TrainingCurves()],
         enable_checkpointing=False,
         enable_progress_bar=False,
         enable_model_summary=False,

@@ -8,8 +8,10 @@ with H = k T / (mu m_u g), n0 = P0 / (k T) at P0 = 1 bar at R0, sigma_bar = sum_
 (H2O, CO2, CH4 from HITRAN2012 cross sections at 100 mbar binned on the grid, linear in T between
 200 and 300 K and held at the 300 K table above; O3 and N2O as Gaussian band envelopes with
 approximate HITRAN integrated band strengths; N2 Rayleigh scattering). A grey cloud deck at
-P_c hides everything below R0 + H ln(P0/P_c). g follows from R0 through the Chen & Kipping
-mass-radius relation; the host is an M dwarf of 0.12 R_sun (TRAPPIST-1-like). N2 fills the rest.
+P_c hides everything below R0 + H ln(P0/P_c). By default (the amortized estimator's training system)
+g follows from R0 through the Chen & Kipping mass-radius relation, the host is an M dwarf of
+0.12 R_sun (TRAPPIST-1-like) and N2 fills the rest; :meth:`IsothermalTransmissionModel.for_system`
+gives the same model for another host radius, a fixed gravity and an N2 or H2/He background.
 
 Noise: the S/N of an observation is the transit-depth signal of one scale height,
 2 R0 H / R*^2, over the median per-bin sigma; an instrument mode sets the sigma's shape
@@ -19,6 +21,7 @@ Noise: the S/N of an observation is the transit-depth signal of one scale height
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -29,7 +32,7 @@ from numpy.typing import NDArray
 from astrobio.application.ports.jwst import ForwardModel
 from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.jwst_spectrum import SpectralGrid
-from astrobio.domain.retrieval import PriorBox
+from astrobio.domain.retrieval import PriorBox, RetrievalSystem
 
 FloatArray = NDArray[np.float64]
 
@@ -57,6 +60,10 @@ BANDS = {
 }
 #: N2 Rayleigh cross section at 0.532 um, cm^2 (Sneep & Ubachs 2005).
 RAYLEIGH_N2_CM2 = 5.1e-27
+#: H2 Rayleigh cross section at 0.532 um, cm^2 (8.49e-45 / lambda_cm^4; Dalgarno & Williams 1962).
+RAYLEIGH_H2_CM2 = 1.06e-27
+#: Mean molecular weight of an H2/He background (85/15 by number), g/mol.
+MU_H2_HE = 0.85 * 2.016 + 0.15 * 4.003
 
 
 def _band_xsec(edges_um: FloatArray, bands: tuple[tuple[float, float, float], ...]) -> FloatArray:
@@ -94,6 +101,17 @@ class IsothermalTransmissionModel(ForwardModel):
         edges = self.grid.edges_um
         self._band = {m: _band_xsec(edges, b) for m, b in BANDS.items()}
         self._rayleigh = RAYLEIGH_N2_CM2 * (0.532 / self.grid.centres_um) ** 4
+        self.system = RetrievalSystem()
+        self._mu_background = MU["n2"]
+
+    def for_system(self, system: RetrievalSystem) -> IsothermalTransmissionModel:
+        """The same model (tables shared) for another host radius, gravity and background."""
+        other = copy.copy(self)
+        other.system = system
+        h2 = system.background == "H2"
+        other._mu_background = MU_H2_HE if h2 else MU["n2"]
+        other._rayleigh = (RAYLEIGH_H2_CM2 if h2 else RAYLEIGH_N2_CM2) * (0.532 / self.grid.centres_um) ** 4
+        return other
 
     def _table(self, mol: str, t_k: FloatArray) -> FloatArray:
         t = np.clip(t_k, self._t_k[0], self._t_k[-1])
@@ -107,12 +125,15 @@ class IsothermalTransmissionModel(ForwardModel):
         th = np.atleast_2d(np.asarray(theta, dtype=np.float64))
         t_k, x = th[:, 0], 10.0 ** th[:, 1:6]
         r_earth = th[:, 7]
-        mu = (1 - x.sum(axis=1)) * MU["n2"] + x @ np.array(
+        mu = (1 - x.sum(axis=1)) * self._mu_background + x @ np.array(
             [MU[m] for m in ("h2o", "co2", "ch4", "o3", "n2o")]
         )
-        # Chen & Kipping (2017) as in Kempton et al. (2018): M = 0.9718 R^3.58 (R < 1.23), 1.436 R^1.70 above
-        mass = np.where(r_earth < 1.23, 0.9718 * r_earth**3.58, 1.436 * r_earth**1.70)
-        g = G_EARTH * mass / r_earth**2
+        if self.system.gravity_m_s2 is not None:
+            g = np.full_like(r_earth, self.system.gravity_m_s2)
+        else:
+            # Chen & Kipping (2017) as in Kempton et al. (2018): M = 0.9718 R^3.58 (R < 1.23), 1.436 R^1.70
+            mass = np.where(r_earth < 1.23, 0.9718 * r_earth**3.58, 1.436 * r_earth**1.70)
+            g = G_EARTH * mass / r_earth**2
         return K_B * t_k / (mu * M_U * g), r_earth * R_EARTH_M
 
     def depth_ppm(self, theta: FloatArray) -> FloatArray:
@@ -135,12 +156,12 @@ class IsothermalTransmissionModel(ForwardModel):
         )
         cloud = r0 + h * np.log(1.0 / 10.0 ** th[:, 6])
         radius = np.maximum(clear, cloud[:, None])
-        return np.asarray(1e6 * (radius / (STAR_RADIUS_SUN * R_SUN_M)) ** 2)
+        return np.asarray(1e6 * (radius / (self.system.star_radius_sun * R_SUN_M)) ** 2)
 
     def scale_height_signal_ppm(self, theta: FloatArray) -> FloatArray:
         """Transit-depth change of one scale height, 2 R0 H / R*^2, ppm."""
         h, r0 = self.scale_height_m(theta)
-        return np.asarray(1e6 * 2 * r0 * h / (STAR_RADIUS_SUN * R_SUN_M) ** 2)
+        return np.asarray(1e6 * 2 * r0 * h / (self.system.star_radius_sun * R_SUN_M) ** 2)
 
     def sigma_ppm(self, theta: FloatArray, snr: FloatArray, modes: NDArray[np.int64]) -> FloatArray:
         """Per-bin 1-sigma noise for S/N ``snr`` (per scale height) and instrument mode index."""

@@ -27,6 +27,10 @@ class DynestyNestedSampler(NestedSampler):
     def __init__(self, model: ForwardModel, dlogz: float = 1.0, max_calls: int = 300_000) -> None:
         self.model, self.dlogz, self.max_calls = model, dlogz, max_calls
 
+    def with_model(self, model: ForwardModel) -> DynestyNestedSampler:
+        """The same sampler over another forward model (e.g. another host star or background)."""
+        return DynestyNestedSampler(model, self.dlogz, self.max_calls)
+
     def run(self, spectrum: ObservedSpectrum, n_live: int, seed: int) -> Posterior:
         import dynesty
 

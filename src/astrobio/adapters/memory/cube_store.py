@@ -120,3 +120,6 @@ class InMemoryCubeStore(CubeStore):
 
     def delete(self, cube: ClimateCube) -> None:
         self._cubes.pop(cube.id, None)
+
+    def discard(self, cube_id: str) -> None:
+        self._cubes.pop(cube_id, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -54,6 +55,9 @@ class InMemoryPlanetRepository(PlanetRepository):
         for planet in planets:
             self.add(planet)
 
+    def remove(self, names: Iterable[str]) -> int:
+        return sum(self._store.pop(n, None) is not None for n in set(names))
+
     def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]:
         hits = [p for _, p in sorted(self._store.items()) if matches(p, query)]
         return hits[offset:] if limit is None else hits[offset : offset + limit]
@@ -65,16 +69,47 @@ class InMemoryPlanetRepository(PlanetRepository):
         for _, p in sorted(self._store.items()):
             yield p
 
+    def version(self) -> str:
+        # A content digest: tests also change the shared dict directly, not only through ``add``.
+        return hashlib.sha256(repr(sorted(self._store.items())).encode()).hexdigest()
+
 
 class InMemoryJobRepository(JobRepository):
-    def __init__(self, store: dict[str, Job]) -> None:
+    """Jobs by id. Writes are recorded in ``touched`` so that a commit publishes only those rows
+    (as SQL row updates do): a heartbeat and a reaper committing at once do not undo each other."""
+
+    def __init__(self, store: dict[str, Job], live: dict[str, Job] | None = None) -> None:
         self._store = store
+        self._live = live  # the committed rows: a swap compares with them, as SQL's UPDATE ... WHERE
+        self.touched: set[str] = set()
 
     def get(self, job_id: str) -> Job | None:
         return self._store.get(job_id)
 
     def add(self, job: Job) -> None:
-        self._store[job.id] = job
+        self._store[job.id] = _utc_job(job)
+        self.touched.add(job.id)
+
+    def swap(self, expected: Job, new: Job) -> bool:
+        if new.id != expected.id:
+            raise ValueError(f"swap of job {expected.id} with job {new.id}")
+        seen = self._store if self._live is None or expected.id in self.touched else self._live
+        current = seen.get(expected.id)
+        if current is None or (current.state, current.attempt, current.lease_owner) != (
+            expected.state, expected.attempt, expected.lease_owner
+        ):
+            return False
+        self.add(replace(new, created_at=current.created_at))
+        return True
+
+    def lapsed(self, now: datetime, *, limit: int = 100) -> Sequence[Job]:
+        hits = [j for j in self._store.values() if j.lease_lapsed(_utc(now))]
+        return sorted(hits, key=lambda j: (j.updated_at, j.id))[:limit]
+
+
+def _utc_job(job: Job) -> Job:
+    expires = None if job.lease_expires_at is None else _utc(job.lease_expires_at)
+    return replace(job, lease_expires_at=expires)
 
 
 def _utc(value: datetime) -> datetime:
@@ -169,7 +204,8 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         self._db.planets = dict(self._planets)
-        self._db.jobs = dict(self._jobs)
+        # Only the rows this unit of work wrote, in place, as SQL would.
+        self._db.jobs.update({k: self._jobs[k] for k in self.jobs.touched})
         self._db.sweeps = dict(self._sweeps)
         self._db.runs = dict(self._runs)
         self._db.cubes = dict(self._cubes)
@@ -181,7 +217,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._runs = dict(self._db.runs)
         self._cubes = dict(self._db.cubes)
         self.planets = InMemoryPlanetRepository(self._planets)
-        self.jobs = InMemoryJobRepository(self._jobs)
+        self.jobs = InMemoryJobRepository(self._jobs, live=self._db.jobs)
         self.sweeps = InMemorySweepRepository(self._sweeps)
         self.runs = InMemoryRunRepository(self._runs)
         self.cubes = InMemoryCubeRepository(self._cubes)

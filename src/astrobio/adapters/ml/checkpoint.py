@@ -147,3 +147,32 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+#: architectures whose checkpoint holds an ``emulator`` dict (:mod:`.prior_surrogate`), not members
+EMULATORS = ("pca_gp", "pca_mlp")
+
+
+def to_tensors(obj: Any) -> Any:
+    """numpy arrays -> tensors (float32 for fields and PCA bases of > 4096 values, float64 below),
+    numpy scalars -> Python numbers, recursively (for saving)."""
+    if isinstance(obj, np.ndarray):
+        return torch.as_tensor(np.ascontiguousarray(obj, dtype=np.float32 if obj.size > 4096 else np.float64))
+    if isinstance(obj, dict):
+        return {k: to_tensors(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_tensors(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def from_tensors(obj: Any) -> Any:
+    """Inverse of :func:`to_tensors`: tensors -> numpy arrays."""
+    if isinstance(obj, torch.Tensor):
+        return obj.numpy()
+    if isinstance(obj, dict):
+        return {k: from_tensors(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [from_tensors(v) for v in obj]
+    return obj

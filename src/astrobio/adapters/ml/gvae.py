@@ -64,7 +64,9 @@ class TorchGraphVaeTrainer(GraphVaeTrainer):
 
         from astrobio.adapters.ml.data.pathway_graphs import FEATURES
         from astrobio.adapters.ml.models.gvae import build_vgae
+        from astrobio.adapters.ml.search import search_callbacks
         from astrobio.adapters.ml.systems.gvae import GraphVaeSystem, auroc_ap, link_scores
+        from astrobio.adapters.monitoring.training_curves import TrainingCurves, curves_logger
 
         torch.set_num_threads(1)
         L.seed_everything(seed, workers=False, verbose=False)
@@ -86,7 +88,8 @@ class TorchGraphVaeTrainer(GraphVaeTrainer):
             max_epochs=epochs,
             accelerator="cpu",
             devices=1,
-            logger=False,
+            logger=curves_logger(self._dir),  # loss, grad norm, lr per step: <dir>/curves/metrics.csv
+            callbacks=[TrainingCurves(), *search_callbacks()],  # + pruning inside a search trial
             enable_checkpointing=False,
             enable_progress_bar=False,
             enable_model_summary=False,

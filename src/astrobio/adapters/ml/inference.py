@@ -7,6 +7,11 @@ each member's predicted aleatoric variance), times the checkpoint's per-variable
 factor ``sigma_scale`` when it has one (:func:`astrobio.adapters.ml.evaluation.sigma_scale`).
 Datacube means are clipped to the physical range (hus >= 0, 0 <= cl <= 1); sigma is not.
 
+Emulator checkpoints (``arch`` in :data:`~.checkpoint.EMULATORS`: EBM prior + PCA + GP/MLP, see
+:mod:`.prior_surrogate`) predict in numpy; every prediction carries ``ood_distance`` (Mahalanobis
+distance / threshold: > 1 is outside the training domain, flagged ``training_domain`` in
+``out_of_range``, sigma widened, the answer the EBM prior's) and ``answered_by``.
+
 CPU speed: fp32 uses oneDNN convolutions (``PeriodicConv3d`` backend ``"auto"``); ``precision="bf16"``
 runs under bf16 autocast (faster on CPUs with AVX512-BF16/AMX, at a small error, measured by
 ``benchmarks/bench_surrogate.py``).
@@ -23,6 +28,7 @@ import numpy as np
 import torch
 
 from astrobio.adapters.ml import checkpoint as ckpt
+from astrobio.adapters.ml import prior_surrogate
 from astrobio.adapters.ml.models.scalar import ensemble_moments
 from astrobio.adapters.ml.models.unet3d import set_conv_backend, set_mc_dropout
 from astrobio.application.ports.surrogate import ClimateSurrogate
@@ -38,6 +44,8 @@ from astrobio.domain.surrogate import (
 )
 
 Precision = Literal["fp32", "bf16"]
+#: ``out_of_range`` entry of a prediction outside the training domain (Mahalanobis distance)
+OOD_FLAG = "training_domain"
 
 
 class Ensemble:
@@ -147,8 +155,12 @@ class TorchClimateSurrogate(ClimateSurrogate):
             raise InvalidDataset(f"checkpoint {checkpoint_path} is a {payload['mode']} model, card says "
                                  f"{card.mode.value}")
         self._card = card
-        self._ensemble = Ensemble(payload, precision=precision, mc_samples=mc_samples)
         self._payload = payload
+        self._emulator: dict[str, Any] | None = None
+        if payload["arch"]["name"] in ckpt.EMULATORS:
+            self._emulator = ckpt.from_tensors(payload["emulator"])
+        else:
+            self._ensemble = Ensemble(payload, precision=precision, mc_samples=mc_samples)
 
     @property
     def card(self) -> ModelCard:
@@ -165,8 +177,10 @@ class TorchClimateSurrogate(ClimateSurrogate):
         if not params:
             return []
         x = np.array([input_vector(p) for p in params], dtype=np.float64)
-        mean, sigma = self._ensemble.scalars(x)
         names, units = list(self._payload["outputs"]), dict(self._payload["units"])
+        if self._emulator is not None:
+            return self._emulator_scalars(x, names, units)
+        mean, sigma = self._ensemble.scalars(x)
         ranges = self._card.input_ranges
         out = []
         for row, (mu, sd) in enumerate(zip(mean.tolist(), sigma.tolist(), strict=True)):
@@ -179,20 +193,54 @@ class TorchClimateSurrogate(ClimateSurrogate):
     def predict_datacube(self, params: ClimateParameters) -> CubePrediction:
         """Time-mean fields (lev, lat, lon) / (lat, lon) with per-voxel sigma (mode ``datacube``)."""
         self._require(SurrogateMode.DATACUBE)
-        f = self._ensemble.fields(np.array([input_vector(params)], dtype=np.float64))
+        x = np.array([input_vector(params)], dtype=np.float64)
         mean: dict[str, np.ndarray] = {}
         sigma: dict[str, np.ndarray] = {}
+        g = self._payload["grid"]
+        common: dict[str, Any] = {
+            "model_id": self._card.id, "dims": {k: tuple(v) for k, v in self._payload["dims"].items()},
+            "units": dict(self._payload["units"]), "lat_deg": tuple(float(v) for v in g["lat_deg"]),
+            "lon_deg": tuple(float(v) for v in g["lon_deg"]), "lev": tuple(float(v) for v in g["lev"])}
+        if self._emulator is not None:
+            out = prior_surrogate.predict(self._emulator, x)
+            for name in self._payload["outputs"]:
+                m = out["mean"][name][0]
+                if name == "hus":
+                    m = np.maximum(m, 0.0)
+                elif name == "cl":
+                    m = np.clip(m, 0.0, 1.0)
+                mean[name], sigma[name] = m.astype(np.float32), out["sigma"][name][0].astype(np.float32)
+            inside = bool(out["inside"][0])
+            return CubePrediction(**common, mean=mean, sigma=sigma,
+                                  out_of_range=() if inside else (OOD_FLAG,),
+                                  ood_distance=float(out["distance"][0] / out["threshold"]),
+                                  answered_by=self._answered_by(out["answered_by"][0]))
+        f = self._ensemble.fields(x)
         for i, name in enumerate(ckpt.FIELDS_3D):
             mean[name], sigma[name] = f["mean3d"][0, i], f["sigma3d"][0, i]
         for i, name in enumerate(ckpt.FIELDS_2D):
             mean[name], sigma[name] = f["mean2d"][0, i], f["sigma2d"][0, i]
-        g = self._payload["grid"]
-        return CubePrediction(
-            model_id=self._card.id, mean=mean, sigma=sigma,
-            dims={k: tuple(v) for k, v in self._payload["dims"].items()}, units=dict(self._payload["units"]),
-            lat_deg=tuple(float(v) for v in g["lat_deg"]), lon_deg=tuple(float(v) for v in g["lon_deg"]),
-            lev=tuple(float(v) for v in g["lev"]), out_of_range=self._card.out_of_range(params),
-        )
+        return CubePrediction(**common, mean=mean, sigma=sigma, out_of_range=self._card.out_of_range(params),
+                              answered_by=f"{self._payload['arch']['name']}:{self._card.id[:12]}")
+
+    def _answered_by(self, who: str) -> str:
+        arch = self._payload["arch"]["name"]
+        return f"{arch}:{self._card.id[:12]}" if who == "emulator" else f"ebm-prior:{self._card.id[:12]}"
+
+    def _emulator_scalars(self, x: np.ndarray, names: list[str], units: dict[str, str],
+                          ) -> list[ScalarPrediction]:
+        assert self._emulator is not None
+        out = prior_surrogate.predict(self._emulator, x)
+        preds = []
+        for row in range(len(x)):
+            values = {n: (float(out["mean"][n][row]), float(out["sigma"][n][row])) for n in names}
+            inside = bool(out["inside"][row])
+            preds.append(ScalarPrediction(
+                model_id=self._card.id, values=values, units=units,
+                out_of_range=() if inside else (OOD_FLAG,),
+                ood_distance=float(out["distance"][row] / out["threshold"]),
+                answered_by=self._answered_by(out["answered_by"][row])))
+        return preds
 
 
 _INDEX = {name: i for i, name in enumerate(SURROGATE_INPUTS)}

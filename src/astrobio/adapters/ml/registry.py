@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ from astrobio.domain.surrogate import ModelCard, SurrogateMode
 
 _ID = re.compile(r"^[0-9a-f]{64}$")
 ACTIVE = "active.json"
+#: Training curves of registered models: ``<root>/curves/<id>/member-<k>.csv``.
+CURVES = "curves"
 
 
 def _sha256(path: Path) -> str:
@@ -120,8 +122,25 @@ class FileSurrogateRegistry(SurrogateRegistry):
             target = self._root / f"{digest}.pt"
             if not target.exists():
                 self._atomic_copy(source, target)
-            self._write_json(self._root / f"{digest}.json", card_to_json(trained.card))
+            card = self._keep_curves(trained.card, digest)
+            self._write_json(self._root / f"{digest}.json", card_to_json(card))
             return self.activate(digest) if activate else self._card(digest)
+
+    def _keep_curves(self, card: ModelCard, digest: str) -> ModelCard:
+        """Copy the training curves (CSV) next to the model; the card links the copies (relative)."""
+        curves = card.hyperparameters.get("training_curves")
+        if not isinstance(curves, list) or not curves:
+            return card
+        kept = []
+        for k, source in enumerate(curves):
+            target = self._root / CURVES / digest / f"member-{k}.csv"
+            if Path(source).is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._atomic_copy(Path(source), target)
+                kept.append(str(target.relative_to(self._root)))
+        from dataclasses import replace
+
+        return replace(card, hyperparameters={**card.hyperparameters, "training_curves": kept})
 
     def activate(self, model_id: str) -> ModelCard:
         """Make ``model_id`` the active model of its mode; ``NotFound`` when it is not registered."""
@@ -191,3 +210,165 @@ class FileSurrogateRegistry(SurrogateRegistry):
             surrogate = TorchClimateSurrogate(path, card)
             self._loaded[card.id] = surrogate
             return surrogate
+
+
+# ------------------------------------------------------------------------------------------------
+# Every other trained model: graph VAE, JWST denoiser, retrieval flow (NPE), planet classifier.
+# ------------------------------------------------------------------------------------------------
+#: Kind -> the shipped directory (under the models dir) served while no model of the kind is active.
+ARTIFACT_KINDS = {"gvae": "gvae", "denoiser": "jwst", "retrieval": "jwst", "multiclass": "jwst"}
+#: Files a kind's model consists of (the loaders read these names from the model's directory).
+ARTIFACT_FILES = {"gvae": ("model.pt", "card.json"), "denoiser": ("denoiser.pt", "denoiser.json"),
+                  "retrieval": ("retrieval.pt", "retrieval.json"), "multiclass": ("multiclass.json",)}
+REGISTRY_DIR = "registry"
+ENTRY_CARD = "registry.json"
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in ARTIFACT_KINDS:
+        raise NotFound(f"unknown model kind {kind!r}; known: {sorted(ARTIFACT_KINDS)}", field="kind")
+    return kind
+
+
+class FileModelRegistry:
+    """Trained models of every non-climate kind, content-addressed, activated explicitly.
+
+    Layout under ``root`` (``<models dir>/registry``): ``<kind>/<id>/`` holds the model's files
+    (the names its loader reads, :data:`ARTIFACT_FILES`) and ``registry.json`` (kind, id,
+    created_at, the trainer's card, training curves, the search study); ``active.json`` maps a
+    kind to its active id. The id is the SHA-256 of the files' names and SHA-256s, so registering
+    the same model twice is a no-op. A trained model is registered from a staging directory;
+    the shipped files (``<models dir>/gvae``, ``<models dir>/jwst``) are never written: they are
+    what a kind serves while nothing of that kind is active.
+    """
+
+    def __init__(self, models_dir: str | os.PathLike[str]) -> None:
+        self._models = Path(models_dir)
+        self._root = self._models / REGISTRY_DIR
+        self._lock = threading.RLock()
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    def shipped_dir(self, kind: str) -> Path:
+        return self._models / ARTIFACT_KINDS[_check_kind(kind)]
+
+    def register(self, kind: str, staging: Path, *, activate: bool,
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Copy ``kind``'s files from ``staging`` into the registry; its entry card (with ``active``)."""
+        _check_kind(kind)
+        files = [staging / name for name in ARTIFACT_FILES[kind]]
+        missing = [f.name for f in files if not f.is_file()]
+        if missing:
+            raise InvalidDataset(f"trained {kind} model lacks {missing} in {staging}", field="model")
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(f"{f.name}:{_sha256(f)}\n".encode())
+        model_id = digest.hexdigest()
+        with self._lock:
+            target = self._root / kind / model_id
+            if not (target / ENTRY_CARD).is_file():
+                target.mkdir(parents=True, exist_ok=True)
+                for f in files:
+                    tmp = target / f".tmp-{f.name}"
+                    shutil.copyfile(f, tmp)
+                    os.replace(tmp, target / f.name)
+                curves = staging / "curves" / "metrics.csv"  # written by the trainer's CSV logger
+                if curves.is_file():
+                    shutil.copyfile(curves, target / "curves.csv")
+                    extra = {"training_curves": str((target / "curves.csv").relative_to(self._models))} | (
+                        extra or {})
+                card_file = files[-1] if files[-1].suffix == ".json" else None
+                trainer_card = json.loads(card_file.read_text(encoding="utf-8")) if card_file else {}
+                entry = {"kind": kind, "id": model_id, "created_at": datetime.now(UTC).isoformat(),
+                         "files": [f.name for f in files], "card": trainer_card, **(extra or {})}
+                write_bytes_atomic(target / ENTRY_CARD, (json.dumps(entry, indent=1, sort_keys=True,
+                                                                    default=str) + "\n").encode())
+            if activate:
+                self.activate(kind, model_id)
+            return self.entry(kind, model_id)
+
+    def _active_map(self) -> dict[str, str]:
+        try:
+            return {str(k): str(v) for k, v in
+                    json.loads((self._root / ACTIVE).read_text(encoding="utf-8")).items()}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise InvalidDataset(f"{self._root / ACTIVE} is unreadable: {exc}") from exc
+
+    def activate(self, kind: str, model_id: str) -> dict[str, Any]:
+        """Make ``model_id`` (or a unique prefix of >= 8 hex digits) the active model of ``kind``."""
+        with self._lock:
+            entry = self.entry(kind, model_id)
+            self._root.mkdir(parents=True, exist_ok=True)
+            active = self._active_map() | {kind: entry["id"]}
+            text = json.dumps(active, indent=1, sort_keys=True) + "\n"
+            write_bytes_atomic(self._root / ACTIVE, text.encode())
+            return self.entry(kind, entry["id"])
+
+    def entry(self, kind: str, model_id: str) -> dict[str, Any]:
+        _check_kind(kind)
+        base = self._root / kind
+        ids = [model_id] if _ID.match(model_id) else (
+            [p.name for p in base.glob(f"{model_id}*") if _ID.match(p.name)] if len(model_id) >= 8 else [])
+        if len(ids) > 1:
+            raise InvalidDataset(f"model id prefix {model_id!r} is ambiguous", field="model_id")
+        path = base / ids[0] / ENTRY_CARD if ids else None
+        if path is None or not path.is_file():
+            raise NotFound(f"no registered {kind} model {model_id!r}", field="model_id")
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data["active"] = self._active_map().get(kind) == data["id"]
+        return data
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every registered model of every kind, oldest first."""
+        out = [self.entry(p.parent.parent.name, p.parent.name)
+               for p in self._root.glob(f"*/*/{ENTRY_CARD}") if p.parent.parent.name in ARTIFACT_KINDS]
+        return sorted(out, key=lambda e: (e["created_at"], e["id"]))
+
+    def model_dir(self, kind: str) -> Path:
+        """Where ``kind``'s loader reads: the active registered model, else the shipped files."""
+        model_id = self._active_map().get(_check_kind(kind))
+        return self._root / kind / model_id if model_id else self.shipped_dir(kind)
+
+
+class RegisteringJwstTrainer:
+    """Trains a JWST model into a fresh staging directory, then registers it (never in place).
+
+    ``make(model_dir)`` builds the real trainer writing into ``model_dir``; option ``activate``
+    (default true) activates the new model. The returned card carries ``registry_id``/``active``.
+    """
+
+    def __init__(self, make: Any, registry: FileModelRegistry, staging_root: Path) -> None:
+        self._make, self._registry, self._staging = make, registry, Path(staging_root)
+
+    def train(self, model: str, options: dict[str, Any]) -> dict[str, Any]:
+        options = dict(options)
+        activate = bool(options.pop("activate", True))
+        extra: dict[str, Any] = {k: options.pop(k) for k in ("study", "training_curves") if k in options}
+        self._staging.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._staging, prefix=f"{model}-") as tmp:
+            staging = Path(tmp)
+            card: dict[str, Any] = self._make(staging).train(model, options)
+            entry = self._registry.register(model, staging, activate=activate, extra=extra)
+        return {**card, "registry_id": entry["id"], "active": entry["active"]}
+
+
+class RegisteringGraphVaeTrainer:
+    """The graph VAE trainer writing into staging, then registering (``activate`` as configured)."""
+
+    def __init__(self, make: Any, registry: FileModelRegistry, staging_root: Path, *,
+                 activate: bool = True) -> None:
+        self._make, self._registry, self._staging = make, registry, Path(staging_root)
+        self.activate = activate
+
+    def train(self, pathways: Any, *, epochs: int, seed: int) -> Any:
+        from dataclasses import replace
+
+        self._staging.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self._staging, prefix="gvae-") as tmp:
+            metrics = self._make(Path(tmp)).train(pathways, epochs=epochs, seed=seed)
+            entry = self._registry.register("gvae", Path(tmp), activate=self.activate)
+        return replace(metrics, path=str(self._registry.root / "gvae" / entry["id"]))

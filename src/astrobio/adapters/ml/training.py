@@ -39,11 +39,12 @@ from astrobio.adapters.ml import checkpoint as ckpt
 from astrobio.adapters.ml.data.cube_datamodule import ClimateDataModule, TimeMeans, split_by_simulation
 from astrobio.adapters.ml.evaluation import evaluate, sigma_scale, supersat_kappa
 from astrobio.adapters.ml.systems.climate import DATACUBE_TERMS, SCALAR_TERMS, DatacubeSystem, ScalarSystem
+from astrobio.adapters.monitoring.training_curves import TrainingCurves, curves_logger, metrics_csv
 from astrobio.application.ports.cube_store import CubeStore
 from astrobio.application.ports.surrogate import SurrogateTrainer, TrainedModel, TrainingConfig
 from astrobio.domain.climate import ClimateCube
 from astrobio.domain.errors import InvalidQuantity
-from astrobio.domain.surrogate import SURROGATE_INPUTS, ModelCard, SurrogateMode
+from astrobio.domain.surrogate import SURROGATE_INPUTS, ModelCard, SurrogateMode, input_vector
 
 
 def _model(system: L.LightningModule) -> torch.nn.Module:
@@ -78,6 +79,8 @@ class LightningSurrogateTrainer(SurrogateTrainer):
 
     def train(self, cubes: Sequence[ClimateCube], config: TrainingConfig) -> TrainedModel:
         """Train on ``cubes`` (split by simulation), evaluate on the held-out runs, write one file."""
+        if config.extra.get("arch") in ckpt.EMULATORS:
+            return self._train_emulator(cubes, config, str(config.extra["arch"]))
         if config.ensemble < 1:
             raise InvalidQuantity("ensemble must be >= 1", field="ensemble")
         L.seed_everything(config.seed, workers=True, verbose=False)
@@ -89,7 +92,7 @@ class LightningSurrogateTrainer(SurrogateTrainer):
                                        holdout=extra.get("holdout_cubes")).test
             kappa = supersat_kappa(data, [i for i in range(len(cubes)) if i not in test])
         arch = self._arch(config, data)
-        members, splits = [], []
+        members, splits, curves = [], [], []
         for k in range(config.ensemble):
             split = split_by_simulation(cubes, seed=config.seed, holdout_fraction=config.holdout_fraction,
                                         val_fraction=float(extra.get("val_fraction", 0.15)), member=k,
@@ -100,6 +103,7 @@ class LightningSurrogateTrainer(SurrogateTrainer):
             system = self._system(config, model, dm, kappa)
             L.seed_everything(config.seed + 1009 * k, workers=True, verbose=False)
             trainer = self._fit(config, system, dm, self._work / config.mode.value / f"member-{k}")
+            curves.append(metrics_csv(trainer))  # loss, grad norm, lr per step (linked from the card)
             members.append({"state": ckpt.member_state(_model(system)), "norm": dm.norm})
             splits.append(split)
         payload: dict[str, Any] = {
@@ -128,7 +132,33 @@ class LightningSurrogateTrainer(SurrogateTrainer):
             input_ranges=self._ranges(data.params[used]), outputs=tuple(payload["outputs"]),
             hyperparameters={**_config_dict(config), "arch": arch, "kappa": kappa,
                              "holdout_cubes": payload["split"]["holdout_cubes"],
-                             "parameters": n_parameters},
+                             "parameters": n_parameters,
+                             "training_curves": [c for c in curves if c],
+                             **({"study": extra["study"]} if "study" in extra else {})},
+        )
+        return TrainedModel(checkpoint_path=str(path), card=card)
+
+    def _train_emulator(self, cubes: Sequence[ClimateCube], config: TrainingConfig, arch: str,
+                        ) -> TrainedModel:
+        """EBM prior + PCA + GP/MLP (:mod:`.emulator_training`), cross-validated by simulation."""
+        from astrobio.adapters.ml.emulator_training import train_emulator
+
+        path = self._work / f"{config.mode.value}-surrogate.pt"
+        payload, metrics = train_emulator(self._store, cubes, config.mode, arch,
+                                          {"seed": config.seed, **config.extra}, path)
+        x = np.array([input_vector(c.parameters) for c in cubes if c.parameters], dtype=np.float64)
+        emulator = payload["emulator"]
+        card = ModelCard(
+            id=ckpt.sha256_file(path), mode=config.mode, created_at=datetime.now(UTC),
+            code_version=self._code_version, metrics=metrics,
+            training_cubes=tuple((c.id, c.checksum) for c in cubes), input_ranges=self._ranges(x),
+            outputs=tuple(payload["outputs"]),
+            hyperparameters={**_config_dict(config), "arch": {"name": arch}, "holdout_cubes": [],
+                             "cv_folds": payload["split"]["cv_folds"],
+                             "sigma_scale": dict(emulator["scale"]), "ebm": emulator["ebm"],
+                             "ood_threshold": float(emulator["domain"]["threshold"]),
+                             "emulator": {k: v for k, v in emulator["config"].items()},
+                             "parameters": 0},
         )
         return TrainedModel(checkpoint_path=str(path), card=card)
 
@@ -185,6 +215,8 @@ class LightningSurrogateTrainer(SurrogateTrainer):
     @staticmethod
     def _fit(config: TrainingConfig, system: L.LightningModule, dm: ClimateDataModule,
              root: Path) -> L.Trainer:
+        from astrobio.adapters.ml.search import search_callbacks
+
         fast = bool(config.extra.get("fast_dev_run", False))
         best = ModelCheckpoint(dirpath=root / "checkpoints", monitor="val_loss", mode="min", save_top_k=1,
                                save_weights_only=True, filename="best", enable_version_counter=False)
@@ -194,7 +226,9 @@ class LightningSurrogateTrainer(SurrogateTrainer):
             precision=config.precision,  # type: ignore[arg-type]
             max_epochs=config.max_epochs, min_epochs=int(config.extra.get("min_epochs", 0)),
             gradient_clip_val=float(config.extra.get("gradient_clip_val", 1.0)),
-            callbacks=[best, stop], default_root_dir=root, logger=False, enable_progress_bar=False,
+            callbacks=[best, stop, TrainingCurves(), *search_callbacks()],  # + pruning inside a search trial
+            default_root_dir=root, logger=curves_logger(root),
+            enable_progress_bar=False,
             enable_model_summary=False, num_sanity_val_steps=0, fast_dev_run=fast,
             # CUDA has no deterministic trilinear-upsampling backward: warn there instead of failing.
             deterministic=config.extra.get("deterministic", True if config.accelerator == "cpu" else "warn"),

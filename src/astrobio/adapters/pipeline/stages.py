@@ -23,9 +23,11 @@ from astrobio.domain.planet import Planet
 #: whole catalog needs a few dozen solves.
 TEMPERATURE_STEP_K = 10.0
 PAR_REFERENCE_UMOL_M2_S = 100.0
-#: The environment the biosphere is grown in: 1 bar, N2 with 1 % CO2 and 0.1 % H2 (an anoxic,
-#: early-Earth-like surface in which methanogens and phototrophs can both grow; Kharecha et al. 2005).
-PARTIAL_PRESSURES_BAR = {"n2": 0.989, "co2": 0.01, "h2": 1.0e-3}
+#: The environment the biosphere is grown in: 1 bar, N2 with 1 % CO2 (an early-Earth-like surface;
+#: Kharecha et al. 2005). H2 comes from geological outgassing at the default rate (1e10 cm^-2 s^-1),
+#: its atmospheric level follows from the supply (domain/biosphere_flux.py), and O2 only from an
+#: oxygenic producer that grows.
+PARTIAL_PRESSURES_BAR = {"n2": 0.99, "co2": 0.01}
 #: Metabolism gas keys -> atmosphere gas names with a known lifetime.
 FLUX_GASES = {"ch4": "CH4", "n2o": "N2O"}
 N_LAYERS = 40
@@ -74,12 +76,13 @@ class FbaMetabolismStage(MetabolismStage):
         flux = {
             name: max(0.0, float(out.flux_molecules_cm2_s.get(key, 0.0))) for key, name in FLUX_GASES.items()
         }
-        o2 = float(out.flux_molecules_cm2_s.get("o2", 0.0))
         return BiogenicFluxes(
             flux_molecules_cm2_s=flux,
-            oxygenic=o2 > 0.0,
-            source=f"FBA ({', '.join(models)}) at {temperature_k:.0f} K, PAR {par:.0f} umol m-2 s-1",
+            oxygenic=out.oxygenic,
+            source=f"FBA yields ({', '.join(models)}) x supply/energy/light limits at {temperature_k:.0f} K, "
+            f"PAR {par:.0f} umol m-2 s-1",
             details={k: float(v) for k, v in out.flux_molecules_cm2_s.items()},
+            limits=dict(out.limits),
         )
 
 
@@ -103,10 +106,12 @@ class ComputeSpectrumStage(SpectrumStage):
         modes: Sequence[str],
         n_transits: int,
     ) -> SpectrumOutcome:
+        # A gas the pipeline already gives a mixing ratio for (its star- and O2-dependent photochemical
+        # steady state) is not re-derived from its flux with Earth's lifetime.
         opts = AtmosphereOptions(
             surface_temperature_k=surface_temperature_k,
             vmr=dict(vmr),
-            surface_flux_molecules_cm2_s=dict(surface_flux_molecules_cm2_s),
+            surface_flux_molecules_cm2_s={g: f for g, f in surface_flux_molecules_cm2_s.items() if g not in vmr},
         )
         res = self._compute().execute(
             ComputeSpectrumCommand(

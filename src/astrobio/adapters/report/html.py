@@ -142,6 +142,20 @@ def _cell(x: Any) -> str:
     return html.escape(str(x))
 
 
+def _interval(summary: dict[str, Any]) -> str:
+    med, lo, hi = (summary.get(k) for k in ("potential_median", "potential_p16", "potential_p84"))
+    if med is None or lo is None or hi is None:
+        return "—"
+    return f"{float(med):.3g} [{float(lo):.3g}, {float(hi):.3g}]"
+
+
+def _biosphere_limit(metabolism: dict[str, Any]) -> str:
+    """The atmospheric state (oxic / anoxic) and what limits the biosphere's CH4 flux (docs/metabolism.md)."""
+    state = (metabolism.get("atmosphere_state") or {}).get("state", "")
+    limit = (metabolism.get("limits") or {}).get("ch4", "")
+    return "; ".join(x for x in (state, limit) if x)
+
+
 def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> str:
     ranked = [r for r in results if r.verdict is Verdict.MODELLED][:top]
     failures = [r for r in results if r.verdict is Verdict.FAILED]
@@ -160,9 +174,11 @@ def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> st
                     i,
                     r.planet_name,
                     r.potential,
+                    _interval(r.summary),
+                    r.summary.get("p_top10"),
+                    r.summary.get("p_habitable"),
                     r.habitability,
                     r.detectability,
-                    r.certainty,
                     r.summary.get("planet_class"),
                     r.summary.get("radius_earth"),
                     r.summary.get("insolation_earth"),
@@ -172,6 +188,7 @@ def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> st
                     best.get("mode"),
                     best.get("snr"),
                     best.get("transits"),
+                    _biosphere_limit(r.stages.get("metabolism", {})),
                 )
             )
             + "</tr>"
@@ -179,10 +196,12 @@ def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> st
     head = (
         "#",
         "planet",
-        "potential",
-        "habitability",
-        "detectability",
-        "certainty",
+        "E[potential]",
+        "median [16-84 %]",
+        "P(top 10)",
+        "P(habitable)",
+        "habitability (nominal)",
+        "detectability (nominal)",
         "class",
         "R (R_earth)",
         "S (S_earth)",
@@ -192,6 +211,7 @@ def render(run: PipelineRun, results: Sequence[PlanetResult], *, top: int) -> st
         "mode",
         "SNR",
         "transits to 5 sigma",
+        "atmosphere; CH4 limited by",
     )
     fails = "".join(f"<li>{html.escape(r.planet_name)}: {html.escape(r.error or '')}</li>" for r in failures)
     prov = "".join(
@@ -206,10 +226,15 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:13px}}th{{background:#eee
 <h1>Biosignature targets</h1>
 <p id="run">Run <code>{html.escape(run.id)}</code>, status {run.status.value}, {run.n_done} of {run.n_planets}
 planets ({html.escape(count_text)}).</p>
-<p>Potential = habitability &times; (0.75 detectability + 0.25 certainty): habitability is the class score
-times the mean of the HZ score and P(liquid water); detectability is the best biogenic-gas (O2, O3,
-CH4, N2O) feature SNR over 5 at the run's transits, capped at 1; certainty falls with the
-climate's &sigma;.</p>
+<p>Potential = habitability &times; detectability. Habitability is a gate: P(a surface: rocky or
+water-rich, from mass and radius against the Zeng et al. composition curves) &times;
+P(273.15 K &le; T<sub>s</sub> &le; boiling), and 0 above the mass-dependent runaway-greenhouse limit
+(Kopparapu et al. 2014).
+Detectability is the best biogenic-gas (O2, O3, CH4, N2O) feature SNR over 5 in a mode the star does not
+saturate, at the transits a programme can co-add (cap and JWST field-of-regard windows), capped at 1.
+E[potential] is the mean over the Monte Carlo draws of the catalog's error columns and the models'
+errors; the interval is the 16th-84th percentile; P(top 10) the share of draws in which the planet
+ranks among the first ten.</p>
 <h2>Ranked targets</h2>
 <table id="ranking"><thead><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>

@@ -19,6 +19,7 @@ from astrobio.adapters.sql.genomes_tables import (
     populations,
 )
 from astrobio.adapters.sql.repositories import _upsert
+from astrobio.adapters.sql.transaction import begin, connect
 from astrobio.application.ports.genomes import GenomeRepository
 from astrobio.domain.genome import AssemblyRecord, Genome, GenomeStats, QcReport
 from astrobio.domain.genome_links import GenomeModelLink
@@ -106,14 +107,14 @@ class SqlGenomeRepository(GenomeRepository):
         self._engine = engine
 
     def add_assemblies(self, records: Sequence[AssemblyRecord]) -> int:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             stmt = _upsert(conn, genome_assemblies)
             for i in range(0, len(records), _BATCH):
                 conn.execute(stmt, [assembly_to_row(r) for r in records[i : i + _BATCH]])
         return len(records)
 
     def get_assembly(self, accession: str) -> AssemblyRecord | None:
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             row = conn.execute(
                 sa.select(genome_assemblies).where(genome_assemblies.c.accession == accession)
             ).first()
@@ -121,19 +122,19 @@ class SqlGenomeRepository(GenomeRepository):
 
     def list_assemblies(self, *, offset: int = 0, limit: int = 100) -> list[AssemblyRecord]:
         q = sa.select(genome_assemblies).order_by(genome_assemblies.c.accession).offset(offset).limit(limit)
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [assembly_from_row(r) for r in conn.execute(q)]
 
     def count_assemblies(self) -> int:
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(genome_assemblies)).scalar_one())
 
     def add_genome(self, genome: Genome) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(_upsert(conn, genomes), genome_to_row(genome))
 
     def get_genome(self, accession: str) -> Genome | None:
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             row = conn.execute(sa.select(genomes).where(genomes.c.accession == accession)).first()
         return None if row is None else genome_from_row(row)
 
@@ -150,7 +151,7 @@ class SqlGenomeRepository(GenomeRepository):
             q = q.where(genomes.c.taxid == taxid)
         if exclude:
             q = q.where(genomes.c.accession.not_in(list(exclude)))
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [genome_from_row(r) for r in conn.execute(q)]
 
     def count_genomes(self, *, taxid: int | None = None, exclude: Collection[str] = ()) -> int:
@@ -159,11 +160,11 @@ class SqlGenomeRepository(GenomeRepository):
             q = q.where(genomes.c.taxid == taxid)
         if exclude:
             q = q.where(genomes.c.accession.not_in(list(exclude)))
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return int(conn.execute(q).scalar_one())
 
     def replace_links(self, model_id: str, links: Sequence[GenomeModelLink]) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(sa.delete(genome_model_links).where(genome_model_links.c.model_id == model_id))
             if links:
                 conn.execute(sa.insert(genome_model_links), [asdict(link) for link in links])
@@ -175,7 +176,7 @@ class SqlGenomeRepository(GenomeRepository):
             .where(c.model_id == model_id)
             .order_by(c.confidence.desc(), c.accession)
         )
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [_link(r) for r in conn.execute(q)]
 
     def links_for_genome(self, accession: str) -> list[GenomeModelLink]:
@@ -185,7 +186,7 @@ class SqlGenomeRepository(GenomeRepository):
             .where(c.accession == accession)
             .order_by(c.confidence.desc(), c.model_id)
         )
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [_link(r) for r in conn.execute(q)]
 
     def replace_population_data(
@@ -196,7 +197,7 @@ class SqlGenomeRepository(GenomeRepository):
         pca: GenotypePca | None,
         sequence_files: Sequence[SequenceFile] = (),
     ) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             for t in (
                 population_samples,
                 populations,
@@ -229,7 +230,7 @@ class SqlGenomeRepository(GenomeRepository):
 
     def list_populations(self) -> list[Population]:
         q = sa.select(populations).order_by(populations.c.super_population, populations.c.code)
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [Population(**r._mapping) for r in conn.execute(q)]
 
     def list_frequencies(self, super_population: str | None = None) -> list[VariantFrequency]:
@@ -239,11 +240,11 @@ class SqlGenomeRepository(GenomeRepository):
         )
         if super_population is not None:
             q = q.where(c.super_population == super_population)
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [VariantFrequency(**r._mapping) for r in conn.execute(q)]
 
     def get_pca(self) -> GenotypePca | None:
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             r = conn.execute(sa.select(genotype_pcas).where(genotype_pcas.c.id == 1)).first()
         if r is None:
             return None
@@ -260,5 +261,5 @@ class SqlGenomeRepository(GenomeRepository):
         q = sa.select(population_sequence_files).order_by(c.sample_id, c.path)
         if sample_id is not None:
             q = q.where(c.sample_id == sample_id)
-        with self._engine.connect() as conn:
+        with connect(self._engine) as conn:
             return [SequenceFile(**r._mapping) for r in conn.execute(q)]

@@ -1,4 +1,8 @@
-"""The governance store on SQLAlchemy Core: one ``engine.begin()`` transaction per call.
+"""The governance store on SQLAlchemy Core: one transaction per call, or the open unit of work's.
+
+Inside a :class:`~astrobio.adapters.sql.unit_of_work.SqlUnitOfWork` block every call joins its
+connection (:mod:`astrobio.adapters.sql.transaction`), so a dataset version, its tag moves and
+its audit entry commit with the data they describe.
 
 Audit appends are serialised by the sequence number being the primary key: two writers that
 read the same last entry cannot both insert the next one; the loser retries on the new head.
@@ -45,6 +49,7 @@ from astrobio.adapters.sql.governance_tables import (
 from astrobio.adapters.sql.governance_tables import (
     governance_versions as ver_t,
 )
+from astrobio.adapters.sql.transaction import begin, current
 from astrobio.application.ports.governance import DatasetPage, GovernanceRepository, TagMove
 from astrobio.domain.access import ApiKey, Role
 from astrobio.domain.audit import GENESIS_HASH, AuditEntry, AuditEvent, chain
@@ -119,7 +124,7 @@ class SqlGovernanceRepository(GovernanceRepository):
             "search_text": dataset.metadata.search_text(),
             "created_at": dataset.created_at,
         }
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             exists = conn.execute(
                 sa.select(ver_t.c.id).where(ver_t.c.dataset_id == dataset.id, ver_t.c.id == version.id)
             ).first()
@@ -160,7 +165,7 @@ class SqlGovernanceRepository(GovernanceRepository):
         return True
 
     def get_dataset(self, dataset_id: str) -> Dataset | None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             r = conn.execute(sa.select(ds_t).where(ds_t.c.id == dataset_id)).first()
         return None if r is None else _dataset(r)
 
@@ -172,28 +177,28 @@ class SqlGovernanceRepository(GovernanceRepository):
             where.append(ds_t.c.search_text.contains(query.lower(), autoescape=True))
         if kind:
             where.append(ds_t.c.kind == kind)
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(ds_t).where(*where)).scalar_one()
             rows = conn.execute(sa.select(ds_t).where(*where).order_by(ds_t.c.id).offset(offset).limit(limit))
             items = tuple(_dataset(r) for r in rows)
         return DatasetPage(items=items, total=total, offset=offset, limit=limit)
 
     def get_version(self, dataset_id: str, version_id: str) -> DatasetVersion | None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             r = conn.execute(
                 sa.select(ver_t).where(ver_t.c.dataset_id == dataset_id, ver_t.c.id == version_id)
             ).first()
         return None if r is None else _version(r)
 
     def list_versions(self, dataset_id: str) -> list[DatasetVersion]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             rows = conn.execute(
                 sa.select(ver_t).where(ver_t.c.dataset_id == dataset_id).order_by(ver_t.c.ordinal)
             )
             return [_version(r) for r in rows]
 
     def set_published(self, dataset_id: str, version_id: str, override_reason: str) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(
                 ver_t.update()
                 .where(ver_t.c.dataset_id == dataset_id, ver_t.c.id == version_id)
@@ -201,11 +206,11 @@ class SqlGovernanceRepository(GovernanceRepository):
             )
 
     def move_tag(self, move: TagMove) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(tags_t.insert().values(**_tag_row(move)))
 
     def tag_history(self, dataset_id: str, tag: str) -> list[TagMove]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             rows = conn.execute(
                 sa.select(tags_t)
                 .where(tags_t.c.dataset_id == dataset_id, tags_t.c.tag == tag)
@@ -214,7 +219,7 @@ class SqlGovernanceRepository(GovernanceRepository):
             return [_tag(r) for r in rows]
 
     def current_tags(self, dataset_id: str) -> dict[str, str]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             rows = conn.execute(
                 sa.select(tags_t.c.tag, tags_t.c.version_id)
                 .where(tags_t.c.dataset_id == dataset_id)
@@ -224,7 +229,7 @@ class SqlGovernanceRepository(GovernanceRepository):
 
     # ------------------------------------------------------------------ API keys
     def add_api_key(self, key: ApiKey) -> None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(
                 keys_t.insert().values(
                     id=key.id,
@@ -238,18 +243,18 @@ class SqlGovernanceRepository(GovernanceRepository):
             )
 
     def get_api_key(self, key_id: str) -> ApiKey | None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             r = conn.execute(sa.select(keys_t).where(keys_t.c.id == key_id)).first()
         return None if r is None else _key(r)
 
     def list_api_keys(self) -> list[ApiKey]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             return [
                 _key(r) for r in conn.execute(sa.select(keys_t).order_by(keys_t.c.created_at, keys_t.c.id))
             ]
 
     def revoke_api_key(self, key_id: str, at: datetime) -> bool:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             res = conn.execute(
                 keys_t.update()
                 .where(keys_t.c.id == key_id, keys_t.c.revoked_at.is_(None))
@@ -259,9 +264,12 @@ class SqlGovernanceRepository(GovernanceRepository):
 
     # ------------------------------------------------------------------ audit
     def append_audit(self, event: AuditEvent) -> AuditEntry:
+        joined = current(self._engine)
+        if joined is not None:
+            return _append_joined(joined, event)
         for _ in range(_AUDIT_RETRIES):
             try:
-                with self._engine.begin() as conn:
+                with begin(self._engine) as conn:
                     head = conn.execute(
                         sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
                     ).first()
@@ -302,7 +310,7 @@ class SqlGovernanceRepository(GovernanceRepository):
         raise UpstreamUnavailable("database", "audit log contention: could not append")
 
     def audit_entries(self) -> list[AuditEntry]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             rows = conn.execute(sa.select(audit_t).order_by(audit_t.c.seq))
             return [
                 AuditEntry(
@@ -322,9 +330,27 @@ class SqlGovernanceRepository(GovernanceRepository):
             ]
 
     def audit_head(self) -> tuple[int, str] | None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             r = conn.execute(sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)).first()
         return None if r is None else (r.seq, r.hash)
+
+
+def _append_joined(conn: sa.Connection, event: AuditEvent) -> AuditEntry:
+    """Append inside the open unit of work: its transaction cannot be retried piecemeal, so the
+    head is locked first (a no-op update: SQLite's write lock, PostgreSQL's row lock) and read
+    after; a concurrent appender then waits for this transaction instead of forking the chain."""
+    conn.execute(head_t.update().where(head_t.c.id == 1).values(seq=head_t.c.seq))
+    head = conn.execute(sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)).first()
+    seq, prev = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    entry = chain(seq + 1, event, prev)
+    conn.execute(audit_t.insert().values(
+        seq=entry.seq, actor=event.actor, action=event.action, object=event.object, at=event.at,
+        client=event.client, outcome=event.outcome, prev_hash=entry.prev_hash, hash=entry.hash))
+    if head is None:
+        conn.execute(head_t.insert().values(id=1, seq=entry.seq, hash=entry.hash))
+    else:
+        conn.execute(head_t.update().where(head_t.c.id == 1).values(seq=entry.seq, hash=entry.hash))
+    return entry
 
 
 def _ensure_schema(engine: sa.Engine) -> None:

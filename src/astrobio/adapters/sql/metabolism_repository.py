@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from astrobio.adapters.sql.metabolism_tables import metabolic_models
 from astrobio.adapters.sql.repositories import _upsert
+from astrobio.adapters.sql.transaction import begin, connect
 from astrobio.application.ports.metabolism import MetabolicModelRepository
 from astrobio.domain.errors import UpstreamUnavailable
 from astrobio.domain.metabolism import MetabolicModel, ModelQuality
@@ -51,14 +52,14 @@ class SqlMetabolicModelRepository(MetabolicModelRepository):
 
     def add(self, model: MetabolicModel) -> None:
         try:
-            with self._engine.begin() as conn:
+            with begin(self._engine) as conn:
                 conn.execute(_upsert(conn, metabolic_models), [model_to_row(model)])
         except sa.exc.OperationalError as exc:
             raise UpstreamUnavailable("database", str(exc.orig)) from exc
 
     def get(self, model_id: str) -> MetabolicModel | None:
         try:
-            with self._engine.connect() as conn:
+            with connect(self._engine) as conn:
                 query = sa.select(metabolic_models).where(metabolic_models.c.id == model_id)
                 row = conn.execute(query).first()
         except sa.exc.OperationalError as exc:
@@ -70,7 +71,7 @@ class SqlMetabolicModelRepository(MetabolicModelRepository):
         if ncbi_taxid is not None:
             query = query.where(metabolic_models.c.ncbi_taxid == ncbi_taxid)
         try:
-            with self._engine.connect() as conn:
+            with connect(self._engine) as conn:
                 rows = conn.execute(query).all()
         except sa.exc.OperationalError as exc:
             raise UpstreamUnavailable("database", str(exc.orig)) from exc

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from astrobio.adapters.sql.pathways_tables import pathways as table
+from astrobio.adapters.sql.transaction import begin
 from astrobio.application.ports.pathways import PathwayRepository
 from astrobio.domain.pathway import Pathway, PathwayReaction, PathwayRelation
 
@@ -87,21 +88,21 @@ class SqlPathwayRepository(PathwayRepository):
         ]
         if not rows:
             return
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             conn.execute(table.delete().where(table.c.id.in_([r["id"] for r in rows])))
             conn.execute(table.insert(), rows)
 
     def get(self, pathway_id: str) -> Pathway | None:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             row = conn.execute(table.select().where(table.c.id == pathway_id)).first()
         return None if row is None else from_row(row)
 
     def page(self, offset: int = 0, limit: int = 100) -> tuple[list[Pathway], int]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             rows = conn.execute(table.select().order_by(table.c.id).offset(offset).limit(limit)).all()
         return [from_row(r) for r in rows], int(total)
 
     def all(self) -> list[Pathway]:
-        with self._engine.begin() as conn:
+        with begin(self._engine) as conn:
             return [from_row(r) for r in conn.execute(table.select().order_by(table.c.id)).all()]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from astrobio.adapters.sql.pipeline_tables import pipeline_results, pipeline_runs
 from astrobio.adapters.sql.repositories import _upsert
+from astrobio.adapters.sql.transaction import begin, connect
 from astrobio.application.ports.pipeline import PipelineRunRepository
 from astrobio.domain.biosignature_ranking import Verdict
 from astrobio.domain.errors import NotFound, UpstreamUnavailable
@@ -91,7 +92,7 @@ class SqlPipelineRunRepository(PipelineRunRepository):
     @contextmanager
     def _conn(self, write: bool) -> Iterator[sa.Connection]:
         try:
-            with self._engine.begin() if write else self._engine.connect() as conn:
+            with begin(self._engine) if write else connect(self._engine) as conn:
                 yield conn
         except sa.exc.OperationalError as exc:
             raise UpstreamUnavailable("database", str(exc.orig)) from exc

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from astrobio.adapters.sql.tables import jobs, planets
+from astrobio.adapters.sql.tables import catalog_state, jobs, planets
 from astrobio.application.ports.repositories import JobRepository, PlanetQuery, PlanetRepository
 from astrobio.domain.job import Job, JobState
 from astrobio.domain.planet import Planet
@@ -43,11 +44,14 @@ def planet_to_row(p: Planet) -> dict[str, Any]:
         "star_k_mag": s.k_mag,
         "star_distance_pc": s.distance_pc,
         "star_metallicity_dex": s.metallicity_dex,
+        "measurement": {"errors": {k: list(v) for k, v in p.errors.items()}, "ra_deg": p.ra_deg,
+                        "dec_deg": p.dec_deg},
     }
 
 
 def planet_from_row(r: sa.Row[Any]) -> Planet:
     """The :class:`Planet` of a row selected with every ``planets`` column."""
+    measurement = getattr(r, "measurement", None) or {}
     star = Star(
         name=r.star_name,
         teff_k=r.star_teff_k,
@@ -73,6 +77,9 @@ def planet_from_row(r: sa.Row[Any]) -> Planet:
         discovery_year=r.discovery_year,
         transits=r.transits,
         source=r.source,
+        errors={k: (float(v[0]), float(v[1])) for k, v in (measurement.get("errors") or {}).items()},
+        ra_deg=measurement.get("ra_deg"),
+        dec_deg=measurement.get("dec_deg"),
     )
 
 
@@ -127,6 +134,31 @@ class SqlPlanetRepository(PlanetRepository):
 
     def add(self, planet: Planet) -> None:
         self._conn.execute(self._upsert_stmt, planet_to_row(planet))
+        self._bump_version()
+
+    def remove(self, names: Iterable[str]) -> int:
+        wanted = sorted(set(names))
+        deleted = 0
+        for i in range(0, len(wanted), 500):
+            deleted += self._conn.execute(sa.delete(planets).where(planets.c.name.in_(wanted[i : i + 500]))).rowcount
+        if deleted:
+            self._bump_version()
+        return deleted
+
+    def _bump_version(self) -> None:
+        """Count this write in ``catalog_state`` (same transaction): readers see a new version."""
+        bumped = self._conn.execute(
+            sa.update(catalog_state).where(catalog_state.c.id == 1)
+            .values(generation=catalog_state.c.generation + 1)
+        )
+        if bumped.rowcount == 0:
+            self._conn.execute(sa.insert(catalog_state).values(id=1, generation=1))
+
+    def version(self) -> str:
+        generation = self._conn.execute(
+            sa.select(catalog_state.c.generation).where(catalog_state.c.id == 1)
+        ).scalar_one_or_none()
+        return f"g{generation or 0}"
 
     def add_many(self, planets: Iterable[Planet], *, batch_size: int = 1000) -> None:
         """Upsert every planet, ``batch_size`` rows per executemany round trip.
@@ -145,6 +177,7 @@ class SqlPlanetRepository(PlanetRepository):
                 batch.clear()
         if batch:
             self._conn.execute(self._upsert_stmt, [*batch.values()])
+        self._bump_version()
 
     def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]:
         stmt = (
@@ -183,6 +216,12 @@ def job_to_row(j: Job) -> dict[str, Any]:
         "error": j.error,
         "created_at": j.created_at,
         "updated_at": j.updated_at,
+        "attempt": j.attempt,
+        "max_attempts": j.max_attempts,
+        "time_limit_s": j.time_limit_s,
+        "lease_owner": j.lease_owner,
+        "lease_expires_at": j.lease_expires_at,
+        "started_at": j.started_at,
     }
 
 
@@ -196,6 +235,12 @@ def job_from_row(r: sa.Row[Any]) -> Job:
         error=r.error,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        attempt=r.attempt,
+        max_attempts=r.max_attempts,
+        time_limit_s=r.time_limit_s,
+        lease_owner=r.lease_owner,
+        lease_expires_at=r.lease_expires_at,
+        started_at=r.started_at,
     )
 
 
@@ -212,3 +257,28 @@ class SqlJobRepository(JobRepository):
 
     def add(self, job: Job) -> None:
         self._conn.execute(self._upsert_stmt, job_to_row(job))
+
+    def swap(self, expected: Job, new: Job) -> bool:
+        if new.id != expected.id:
+            raise ValueError(f"swap of job {expected.id} with job {new.id}")
+        owner = (jobs.c.lease_owner.is_(None) if expected.lease_owner is None
+                 else jobs.c.lease_owner == expected.lease_owner)
+        row = job_to_row(new)
+        del row["id"], row["created_at"]
+        result = self._conn.execute(
+            sa.update(jobs)
+            .where(jobs.c.id == expected.id, jobs.c.state == expected.state.value,
+                   jobs.c.attempt == expected.attempt, owner)
+            .values(**row)
+        )
+        return result.rowcount == 1
+
+    def lapsed(self, now: datetime, *, limit: int = 100) -> Sequence[Job]:
+        rows = self._conn.execute(
+            sa.select(*_JOB_COLUMNS)
+            .where(jobs.c.state == JobState.RUNNING.value,
+                   sa.or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at <= now))
+            .order_by(jobs.c.updated_at, jobs.c.id)
+            .limit(limit)
+        )
+        return [job_from_row(r) for r in rows]

@@ -84,11 +84,22 @@ planets = sa.Table(
     sa.Column("star_k_mag", sa.Double, nullable=True),
     sa.Column("star_distance_pc", sa.Double, nullable=True),
     sa.Column("star_metallicity_dex", sa.Double, nullable=True),
+    # Catalog 1-sigma errors {field: [minus, plus]} and host coordinates {"ra_deg", "dec_deg"} (0013).
+    sa.Column("measurement", sa.JSON(none_as_null=True), nullable=True),
     # The host name is the query filter of "all planets of this star" (revision 0001).
     sa.Index(None, "star_name"),
     # Revision 0002: the catalog browser filters by method, and by radius range.
     sa.Index(None, "discovery_method"),
     sa.Index(None, "radius_earth"),
+)
+
+#: One row (id 1): ``generation`` grows with every write to ``planets`` (revision 0011), so a
+#: reader can tell in one primary-key lookup whether derived data (stored assessments) is stale.
+catalog_state = sa.Table(
+    "catalog_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("generation", sa.BigInteger, nullable=False),
 )
 
 jobs = sa.Table(
@@ -104,6 +115,15 @@ jobs = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # Revision 0002: workers and the API list jobs by state.
     sa.Index(None, "state"),
+    # Revision 0012: attempts, the per-kind time limit, and the lease of the worker running the job.
+    sa.Column("attempt", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("max_attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("time_limit_s", sa.Double, nullable=True),
+    sa.Column("lease_owner", sa.Text, nullable=True),
+    sa.Column("lease_expires_at", UtcDateTime, nullable=True),
+    sa.Column("started_at", UtcDateTime, nullable=True),
+    # Revision 0012: the reaper looks for running jobs whose lease lapsed.
+    sa.Index(None, "state", "lease_expires_at"),
 )
 
 # --- climate (revision 0003) -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from astrobio.adapters.sql import transaction
 from astrobio.adapters.sql.climate_repositories import (
     SqlCubeRepository,
     SqlRunRepository,
@@ -27,6 +29,12 @@ class SqlUnitOfWork(UnitOfWork):
     first statement. Leaving the block rolls back whatever was not committed and returns the
     connection. After :meth:`commit` or :meth:`rollback` the next statement begins a new
     transaction on the same connection.
+
+    For its block the connection is the engine's *current* one
+    (:mod:`astrobio.adapters.sql.transaction`): the engine-level repositories (governance,
+    pathways, metabolism, genomes, pipeline) called inside the block join it and are committed
+    or rolled back with it. Another unit of work opened inside the block is independent (its own
+    connection; it is current for its own block).
     """
 
     planets: SqlPlanetRepository
@@ -38,6 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: sa.Connection | None = None
+        self._binding: ExitStack | None = None
 
     def __enter__(self) -> Self:
         if self._conn is not None:
@@ -46,6 +55,8 @@ class SqlUnitOfWork(UnitOfWork):
             conn = self._engine.connect()
         except OperationalError as exc:
             raise UpstreamUnavailable("database", str(exc.orig or exc)) from exc
+        self._binding = ExitStack()
+        self._binding.enter_context(transaction.bind(self._engine, conn))
         self._conn = conn
         self.planets = SqlPlanetRepository(conn)
         self.jobs = SqlJobRepository(conn)
@@ -61,11 +72,14 @@ class SqlUnitOfWork(UnitOfWork):
         tb: TracebackType | None,
     ) -> None:
         conn, self._conn = self._conn, None
+        binding, self._binding = self._binding, None
         if conn is not None:
             try:
                 conn.rollback()
             finally:
                 conn.close()
+                if binding is not None:
+                    binding.close()
         if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
             # Driver errors leave the adapter as the domain's "service unavailable", with a hint
             # for the commonest cause on a fresh install.

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from astrobio.domain.metabolic_sanity import SanityCheck
 from astrobio.domain.metabolism import FbaOutcome, MetabolicModel, ModelQuality
 from astrobio.domain.metabolism_environment import PlanetEnvironment
 
@@ -61,6 +62,10 @@ class ParsedSbml:
     network: Mapping[str, Any] = field(default_factory=dict)
     #: The SBML document as read (uncompressed bytes).
     document: bytes = b""
+    #: Metabolic sanity checks run at ingest (:mod:`astrobio.domain.metabolic_sanity`).
+    sanity: tuple[SanityCheck, ...] = ()
+    #: Organic-carbon exchanges removed from the base medium (the environment supplies organics).
+    removed_organics: tuple[str, ...] = ()
 
 
 class FbaEngine(Protocol):
@@ -85,6 +90,10 @@ class SurfaceFluxes:
     flux_molecules_cm2_s: dict[str, float] = field(default_factory=dict)
     flux_mol_m2_s: dict[str, float] = field(default_factory=dict)
     biomass_gdw_m2: float = 10.0
+    #: What limits each gas's flux (supply, energy, light, no producer), in words.
+    limits: dict[str, str] = field(default_factory=dict)
+    #: Whether an oxygenic producer runs (the atmosphere is then oxic).
+    oxygenic: bool = False
 
 
 class BiosignatureFluxes(Protocol):

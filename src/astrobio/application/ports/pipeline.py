@@ -37,6 +37,8 @@ class BiogenicFluxes:
     oxygenic: bool
     source: str
     details: dict[str, float] = field(default_factory=dict)
+    #: What limits each gas's flux (H2 supply, energy, light, no producer), in words.
+    limits: dict[str, str] = field(default_factory=dict)
 
 
 class MetabolismStage(Protocol):

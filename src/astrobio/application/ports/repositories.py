@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from astrobio.domain.climate import ClimateCube, ParameterSweep, SimulationRun
@@ -34,6 +35,10 @@ class PlanetRepository(Protocol):
         """Upsert several planets (one round trip where the backend allows)."""
         ...
 
+    def remove(self, names: Iterable[str]) -> int:
+        """Delete the planets of these names (unknown names are ignored); how many were deleted."""
+        ...
+
     def list(self, query: PlanetQuery, *, offset: int = 0, limit: int | None = None) -> Sequence[Planet]: ...
 
     def count(self, query: PlanetQuery) -> int: ...
@@ -42,13 +47,26 @@ class PlanetRepository(Protocol):
         """Every planet, ordered by name."""
         ...
 
+    def version(self) -> str:
+        """An opaque token that changes whenever the stored planets change (cache key)."""
+        ...
+
 
 class JobRepository(Protocol):
-    """Jobs keyed by id. ``add`` inserts or replaces."""
+    """Jobs keyed by id. ``add`` inserts or replaces; ``swap`` is the compare-and-set that leases use."""
 
     def get(self, job_id: str) -> Job | None: ...
 
     def add(self, job: Job) -> None: ...
+
+    def swap(self, expected: Job, new: Job) -> bool:
+        """Store ``new`` only if the stored job still has ``expected``'s state, attempt and lease
+        owner (so two workers, or a worker and the reaper, never both win); whether it did."""
+        ...
+
+    def lapsed(self, now: datetime, *, limit: int = 100) -> Sequence[Job]:
+        """Running jobs whose lease expired at or before ``now`` (or that hold none), oldest first."""
+        ...
 
 
 class SweepRepository(Protocol):

@@ -6,12 +6,24 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from astrobio.application.ports.clock import Clock
 from astrobio.application.ports.governance import GovernanceRepository, SecretHasher
-from astrobio.domain.access import ApiKey, Principal, Role, Unauthenticated, split_token
+from astrobio.domain.access import (
+    ANONYMOUS,
+    LOCAL_ADMIN,
+    ApiKey,
+    Principal,
+    Right,
+    Role,
+    Unauthenticated,
+    max_level,
+    split_token,
+)
 from astrobio.domain.audit import AuditEntry, AuditEvent, AuditVerification, verify_chain
+from astrobio.domain.dataset_version import SecurityLevel
 from astrobio.domain.errors import NotFound
 
 
@@ -123,3 +135,95 @@ class VerifyAudit:
 
     def execute(self) -> AuditVerification:
         return verify_chain(self._repo.audit_entries(), self._repo.audit_head())
+
+
+class ResolvePrincipal:
+    """Who is acting, by one rule for the HTTP API and the CLI.
+
+    Business rules: with authentication off the caller is the local administrator; with it on,
+    no token means *anonymous* (PUBLIC reads only) and a token must be a valid, unrevoked key
+    (otherwise :class:`Unauthenticated`), which acts with its key's role.
+    """
+
+    def __init__(self, authenticate: Callable[[], Authenticate], auth_enabled: bool) -> None:
+        # a factory: resolving "local admin" or "anonymous" never touches the key store
+        self._authenticate, self._auth_enabled = authenticate, auth_enabled
+
+    def execute(self, token: str | None) -> Principal:
+        if not self._auth_enabled:
+            return LOCAL_ADMIN
+        if not token:
+            return ANONYMOUS
+        return self._authenticate().execute(token)
+
+
+def clearance(principal: Principal | None) -> SecurityLevel:
+    """The highest level ``principal`` may read; fails closed (PUBLIC) for an unknown caller or role."""
+    if principal is None:
+        return SecurityLevel.PUBLIC
+    try:
+        return max_level(principal.role, Right.READ) or SecurityLevel.PUBLIC
+    except KeyError:
+        return SecurityLevel.PUBLIC
+
+
+@dataclass(slots=True)
+class _Window:
+    ends_at: float
+    count: int
+
+
+class RecordAuthFailure:
+    """Audit authentication failures aggregated per (actor, client) and time window.
+
+    Business rules: the first failure of a window appends one ``auth.failed`` entry (outcome
+    ``401``); later failures in that window are only counted; when the next window opens (or on
+    :meth:`flush`) a window with more than one failure appends one ``auth.failed.summary``
+    entry whose outcome is the count. A flood of N bad requests therefore costs O(N / window)
+    rows, not N. At most ``max_tracked`` pairs are tracked (the oldest are flushed first).
+    """
+
+    def __init__(self, repo: GovernanceRepository, clock: Clock, window_s: float = 60.0,
+                 max_tracked: int = 10_000) -> None:
+        self._repo, self._clock = repo, clock
+        self._window_s, self._max = window_s, max_tracked
+        self._windows: dict[tuple[str, str], _Window] = {}
+        self._lock = threading.Lock()
+
+    def execute(self, actor: str, client: str, obj: str) -> AuditEntry | None:
+        now = time.monotonic()
+        summaries: list[tuple[tuple[str, str], int]] = []
+        with self._lock:
+            key = (actor, client)
+            w = self._windows.get(key)
+            if w is not None and now < w.ends_at:
+                w.count += 1
+                return None
+            if w is not None and w.count > 1:
+                summaries.append((key, w.count))
+            self._windows.pop(key, None)
+            while len(self._windows) >= self._max:
+                old_key = next(iter(self._windows))
+                old = self._windows.pop(old_key)
+                if old.count > 1:
+                    summaries.append((old_key, old.count))
+            self._windows[key] = _Window(ends_at=now + self._window_s, count=1)
+        self._append_summaries(summaries)
+        return self._repo.append_audit(
+            AuditEvent(actor=actor, action="auth.failed", object=obj, at=self._clock.now(),
+                       client=client, outcome="401")
+        )
+
+    def flush(self) -> None:
+        """Write the summaries of every open window (at shutdown)."""
+        with self._lock:
+            pending = [(k, w.count) for k, w in self._windows.items() if w.count > 1]
+            self._windows.clear()
+        self._append_summaries(pending)
+
+    def _append_summaries(self, summaries: list[tuple[tuple[str, str], int]]) -> None:
+        for (actor, client), count in summaries:
+            self._repo.append_audit(
+                AuditEvent(actor=actor, action="auth.failed.summary", object=f"{count} failures",
+                           at=self._clock.now(), client=client, outcome=str(count))
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,13 +22,24 @@ class IngestClimateOutputCommand:
     run_id: str | None = None
 
 
+def run_cube_id(run_id: str) -> str:
+    """The cube id of a simulation run's output (a name-based UUID: one cube per run)."""
+    return uuid.uuid5(_RUN_CUBES, run_id).hex
+
+
+_RUN_CUBES = uuid.UUID("6f1c2a4e-6a53-5c55-9d0e-0c1b5a7e2f10")
+
+
 class IngestClimateOutput:
     """Turn GCM NetCDF output into a published, registered Zarr cube.
 
     Rules: the store validates and publishes atomically (a bad file leaves no cube);
     the cube is registered in SQL only after it is published, and if registration
     fails the published arrays are deleted again, so a cube is either fully there
-    (arrays + record) or not at all.
+    (arrays + record) or not at all. The output of a simulation run is registered once: its
+    cube id is derived from the run id, so ingesting that run again (a retried job, two
+    pollers) returns the registered cube, and arrays an earlier attempt published without
+    registering them are replaced.
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, store: CubeStore, clock: Clock,
@@ -35,11 +47,10 @@ class IngestClimateOutput:
         self._uow_factory, self._store, self._clock, self._ids = uow_factory, store, clock, ids
 
     def execute(self, command: IngestClimateOutputCommand) -> ClimateCube:
-        if not command.sources:
-            raise InvalidDataset("no source files given", field="sources")
-        cube = self._store.ingest(command.sources, cube_id=self._ids.new_id(), name=command.name,
-                                  parameters=command.parameters, mapping=command.mapping,
-                                  run_id=command.run_id, now=self._clock.now())
+        registered = self.registered(command)
+        if registered is not None:
+            return registered
+        cube = self.publish(command)
         try:
             with self._uow_factory() as uow:
                 uow.cubes.add(cube)
@@ -48,6 +59,24 @@ class IngestClimateOutput:
             self._store.delete(cube)
             raise
         return cube
+
+    def registered(self, command: IngestClimateOutputCommand) -> ClimateCube | None:
+        """The cube already registered for ``command``'s run, if any (never for run-less output)."""
+        if command.run_id is None:
+            return None
+        with self._uow_factory() as uow:
+            return uow.cubes.get(run_cube_id(command.run_id))
+
+    def publish(self, command: IngestClimateOutputCommand) -> ClimateCube:
+        """Validate and publish the arrays (not yet registered: the caller registers or deletes)."""
+        if not command.sources:
+            raise InvalidDataset("no source files given", field="sources")
+        cube_id = self._ids.new_id() if command.run_id is None else run_cube_id(command.run_id)
+        if command.run_id is not None:
+            self._store.discard(cube_id)  # arrays of an attempt that died before registering
+        return self._store.ingest(command.sources, cube_id=cube_id, name=command.name,
+                                  parameters=command.parameters, mapping=command.mapping,
+                                  run_id=command.run_id, now=self._clock.now())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from astrobio.application.ports.acquisition import Acquisition, RunAcquisition
 from astrobio.application.ports.clock import Clock, IdGenerator
 from astrobio.application.ports.job_runner import BatchJobSpec, BatchState, JobRunner
 from astrobio.application.ports.simulator import ClimateSimulator
@@ -20,7 +21,7 @@ from astrobio.domain.climate import (
     SamplingMethod,
     SimulationRun,
 )
-from astrobio.domain.errors import InvalidQuantity, NotFound, UpstreamUnavailable
+from astrobio.domain.errors import InsufficientData, InvalidQuantity, NotFound, UpstreamUnavailable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +38,8 @@ class PlanSweepCommand:
 class SweepStatus:
     sweep: ParameterSweep
     runs: tuple[SimulationRun, ...]
+    #: for an ``active`` plan: why these runs (the acquisition's figures)
+    acquisition: Acquisition | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -52,12 +55,16 @@ class PlanSweep:
 
     Rules: every point must pass the simulator's own validation *before* anything is
     stored (a sweep with one impossible point is rejected whole, naming the field); the
-    same name, ranges, method, samples and seed always give the same points.
+    same name, ranges, method, samples and seed always give the same points. ``active``:
+    the ``samples`` runs are those the acquisition (the active emulator's variance) picks
+    from a seeded Latin-hypercube pool of the box (32 candidates per run); no model to
+    judge is a 422 naming ``method``.
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, simulator: ClimateSimulator, clock: Clock,
-                 ids: IdGenerator) -> None:
+                 ids: IdGenerator, acquisition: RunAcquisition | None = None) -> None:
         self._uow_factory, self._simulator, self._clock, self._ids = uow_factory, simulator, clock, ids
+        self._acquisition = acquisition
 
     def execute(self, command: PlanSweepCommand) -> SweepStatus:
         now = self._clock.now()
@@ -65,6 +72,12 @@ class PlanSweep:
                                base=command.base, method=command.method, samples=command.samples,
                                seed=command.seed, created_at=now)
         points = sweep.points()
+        chosen: Acquisition | None = None
+        if command.method is SamplingMethod.ACTIVE:
+            if self._acquisition is None:
+                raise InsufficientData("active sampling needs an acquisition model", field="method")
+            chosen = self._acquisition.select(points, command.samples)
+            points = [points[i] for i in chosen.indices]
         for i, p in enumerate(points):
             try:
                 self._simulator.validate(p)
@@ -80,7 +93,7 @@ class PlanSweep:
             for r in runs:
                 uow.runs.add(r)
             uow.commit()
-        return SweepStatus(sweep=sweep, runs=runs)
+        return SweepStatus(sweep=sweep, runs=runs, acquisition=chosen)
 
 
 def _load(uow_factory: UnitOfWorkFactory, sweep_id: str) -> SweepStatus:
@@ -238,6 +251,8 @@ class CompleteSweepCommand:
     poll_interval_s: float = 5.0
     timeout_s: float | None = None
     max_consecutive_outages: int = 60
+    #: Called with the status after the launch and after every poll (progress display).
+    on_status: Callable[[SweepStatus], None] | None = None
 
 
 class CompleteSweep:
@@ -258,6 +273,8 @@ class CompleteSweep:
                                                          ranks=command.ranks))
         outages = 0
         while not status.finished:
+            if command.on_status is not None:
+                command.on_status(status)
             if command.timeout_s is not None and self._monotonic() - start > command.timeout_s:
                 return status
             self._sleep(command.poll_interval_s)

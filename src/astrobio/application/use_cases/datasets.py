@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,8 +154,23 @@ class TagDatasetVersion(_Governed):
         return move
 
 
+#: Re-applies a version of a dataset kind to the live tables: ``(dataset_id, version_id, actor=,
+#: reason=)``. Registered for the kinds whose content is served from tables (the catalog).
+VersionApplier = Callable[..., object]
+
+
 class RollbackTag(_Governed):
-    """Move a tag back to the version it pointed to before its current one (or to ``to``)."""
+    """Move a tag back to the version it pointed to before its current one (or to ``to``).
+
+    Rolling back ``main`` of a dataset whose content is served from live tables (the planet
+    catalog) first makes those tables hold the version rolled back to (in one transaction with
+    its ``serving`` tag), so the served data equals the version ``main`` then names.
+    """
+
+    def __init__(self, repo: GovernanceRepository, clock: Clock | None = None,
+                 appliers: Mapping[str, VersionApplier] | None = None) -> None:
+        super().__init__(repo, clock)
+        self._appliers = dict(appliers or {})
 
     def execute(
         self,
@@ -177,6 +193,9 @@ class RollbackTag(_Governed):
                     f"tag {tag!r} of {ds.id!r} has no earlier version to roll back to", field="tag"
                 )
             to = earlier[-1]
+        applier = self._appliers.get(ds.kind) if tag == MAIN_TAG else None
+        if applier is not None:
+            applier(ds.id, self._version(ds.id, to).id, actor=principal.name, reason=reason)
         return TagDatasetVersion(self._repo, self._clock).execute(principal, ds.id, to, tag, reason)
 
 

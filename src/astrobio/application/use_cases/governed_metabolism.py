@@ -59,6 +59,10 @@ def model_report(validator: QualityValidator, model: MetabolicModel, parsed: Par
                 f"unchecked; at least {MIN_FORMULA_COVERAGE:.0%} needed)",
             )
         )
+    for check in parsed.sanity:  # metabolic sanity checks (domain/metabolic_sanity.py): ERROR holds the model
+        if not check.passed:
+            issues.append(QualityIssue(severity=Severity.ERROR, code=f"sanity_{check.name}",
+                                       message=check.message))
     if q.grows_on_default_medium:
         issues.append(
             QualityIssue(
@@ -189,5 +193,6 @@ class GovernedIngestSbml(IngestSbml):
             )
         )
         if not publishable:
-            raise gate_failed(f"model {model.id!r}", recorded, verb="registered")
+            bad = [f"sanity check {c.name} failed ({c.message})" for c in parsed.sanity if not c.passed]
+            raise gate_failed(f"model {model.id!r}", recorded, verb="registered", detail="; ".join(bad))
         return model

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from astrobio.application.ports.catalogs import CatalogProvider
-from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
-from astrobio.domain.catalog import IngestReport
+from astrobio.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from astrobio.domain.catalog import CatalogSnapshot, IngestReport
 from astrobio.domain.photometry import ColourSequence
 from astrobio.domain.planet import Planet
 
@@ -52,23 +52,28 @@ class IngestCatalog:
     def execute(self, command: IngestCatalogCommand) -> IngestReport:
         catalog = self._catalogs.open(command.source)
         snapshot = catalog.fetch()
-        inserted = updated = unchanged = 0
         with self._uow_factory() as uow:
-            existing = {p.name: p for p in uow.planets.iter_all()}
-            changed: list[Planet] = []
-            for raw in snapshot.planets:
-                planet = self._with_j(raw)
-                old = existing.get(planet.name)
-                if old is None:
-                    inserted += 1
-                elif old == planet:
-                    unchanged += 1
-                    continue
-                else:
-                    updated += 1
-                changed.append(planet)
-            uow.planets.add_many(changed)
+            report = self.store(uow, snapshot)
             uow.commit()
+        return report
+
+    def store(self, uow: UnitOfWork, snapshot: CatalogSnapshot) -> IngestReport:
+        """Write ``snapshot``'s changed planets through ``uow`` (the caller commits)."""
+        inserted = updated = unchanged = 0
+        existing = {p.name: p for p in uow.planets.iter_all()}
+        changed: list[Planet] = []
+        for raw in snapshot.planets:
+            planet = self._with_j(raw)
+            old = existing.get(planet.name)
+            if old is None:
+                inserted += 1
+            elif old == planet:
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+            changed.append(planet)
+        uow.planets.add_many(changed)
         return IngestReport(
             source=snapshot.source,
             read=snapshot.rows_read,

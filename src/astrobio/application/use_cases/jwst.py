@@ -20,7 +20,7 @@ from astrobio.application.ports.jwst import (
 from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.jwst_classifier import ClassifierInput, ClassProbabilities
 from astrobio.domain.jwst_spectrum import ObservedSpectrum, on_grid, rebin
-from astrobio.domain.retrieval import Posterior, gaussian_log_likelihood, kish_efficiency
+from astrobio.domain.retrieval import Posterior, RetrievalSystem, gaussian_log_likelihood, kish_efficiency
 
 TRAINABLE = ("denoiser", "retrieval", "multiclass")
 
@@ -82,6 +82,8 @@ class RetrieveAtmosphereCommand:
     fallback: bool = True
     min_efficiency: float = 0.001
     n_live: int = 100
+    #: Host radius, planet gravity and background; None: the estimator's training system.
+    system: RetrievalSystem | None = None
 
     def __post_init__(self) -> None:
         if not 100 <= self.n_samples <= 50_000:
@@ -111,6 +113,52 @@ class RetrieveAtmosphere:
         return self.retrieve(self._codec.read(command.data, command.fmt), command)
 
     def retrieve(self, spectrum: ObservedSpectrum, command: RetrieveAtmosphereCommand) -> Posterior:
+        system = command.system
+        if system is not None and not system.is_training_system:
+            return self._retrieve_for_system(spectrum, command, system)
+        return self._retrieve_amortized(spectrum, command)
+
+    def _retrieve_for_system(
+        self, spectrum: ObservedSpectrum, command: RetrieveAtmosphereCommand, system: RetrievalSystem
+    ) -> Posterior:
+        """Another host, gravity or background than the amortized flow was trained for: nested
+        sampling over the forward model configured for that system (the flow does not apply)."""
+        start = time.perf_counter()
+        for_system = getattr(self._model, "for_system", None)
+        with_model = getattr(self._sampler, "with_model", None)
+        if for_system is None or with_model is None:
+            raise InvalidQuantity("this forward model cannot change the host or background", field="system")
+        model = for_system(system)
+        grid = model.grid
+        spec = spectrum if on_grid(spectrum, grid) else rebin(spectrum, grid)
+        nested = with_model(model).run(spec, command.n_live, command.seed)
+        note = (f"system from {system.source}: host {system.star_radius_sun:.4g} R_sun, "
+                f"g {'from radius' if system.gravity_m_s2 is None else f'{system.gravity_m_s2:.3g} m/s2'}, "
+                f"{system.background} background; the amortized estimator assumes 0.12 R_sun, N2: "
+                "nested sampling")
+        return Posterior(
+            names=nested.names,
+            samples=nested.samples,
+            method="nested",
+            importance_efficiency=None,
+            flagged=False,
+            notes=(note, *nested.notes),
+            provenance={
+                "forward_model": type(model).__name__,
+                **({"opacity_sha256": str(t)} if (t := getattr(model, "opacity_sha256", "")) else {}),
+                "grid": f"{grid.min_um}-{grid.max_um} um, {grid.n_bins} bins",
+                "star_radius_sun": f"{system.star_radius_sun:.6g}",
+                "gravity_m_s2": "from reference radius" if system.gravity_m_s2 is None
+                else f"{system.gravity_m_s2:.6g}",
+                "background": system.background,
+                "system_source": system.source,
+            },
+            wall_time_s=time.perf_counter() - start,
+        )
+
+    def _retrieve_amortized(
+        self, spectrum: ObservedSpectrum, command: RetrieveAtmosphereCommand
+    ) -> Posterior:
         start = time.perf_counter()
         grid = self._estimator.grid
         spec = spectrum if on_grid(spectrum, grid) else rebin(spectrum, grid)

@@ -11,17 +11,21 @@ from astrobio.application.ports.pipeline import PipelineRunRepository
 from astrobio.application.ports.repositories import PlanetQuery
 from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.pipeline_stages import PlanetPipeline, StageOptions
+from astrobio.application.use_cases.potential_uncertainty import DEFAULT_DRAWS, with_rank_probabilities
 from astrobio.domain.biosignature_ranking import REFERENCE_TRANSITS, PotentialWeights, Verdict
 from astrobio.domain.detectability import JWST_MODES, MAX_TRANSITS
 from astrobio.domain.errors import Conflict, DomainError, InvalidQuantity, NotFound
+from astrobio.domain.jwst_feasibility import PROGRAMME_TRANSITS
 from astrobio.domain.pipeline_run import PipelineRun, PlanetResult, RunStatus
 from astrobio.domain.planet import Planet
 from astrobio.domain.ranking import HzFilter
 
-#: Modes modelled unless asked otherwise: PRISM covers CH4/CO2/H2O at 0.6-5.3 um, MIRI LRS the
-#: 7.7 um CH4 and 9.6 um O3 bands.
-DEFAULT_MODES = ("nirspec_prism", "miri_lrs")
+#: Modes modelled unless asked otherwise: every time-series mode, so that the best one the star does
+#: not saturate is chosen per target (PRISM covers CH4/CO2/H2O at 0.6-5.3 um but saturates at J < 10.5;
+#: NIRISS SOSS and NIRSpec G395H take brighter stars; MIRI LRS the 7.7 um CH4 and 9.6 um O3 bands).
+DEFAULT_MODES = ("nirspec_prism", "niriss_soss", "nirspec_g395h", "miri_lrs")
 METABOLISM_SOURCES = ("fba", "fixed")
+MAX_DRAWS = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +38,8 @@ class RunPipelineCommand:
     metabolism: str = "fba"
     chunk_size: int = 500
     weights: PotentialWeights = field(default_factory=PotentialWeights)
+    max_transits: int = PROGRAMME_TRANSITS
+    n_draws: int = DEFAULT_DRAWS
 
 
 def _options(command: RunPipelineCommand) -> dict[str, Any]:
@@ -43,6 +49,8 @@ def _options(command: RunPipelineCommand) -> dict[str, Any]:
         "metabolism": command.metabolism,
         "chunk_size": command.chunk_size,
         "weights": {"detectability": command.weights.detectability, "certainty": command.weights.certainty},
+        "max_transits": command.max_transits,
+        "n_draws": command.n_draws,
     }
 
 
@@ -53,6 +61,8 @@ def _stage_options(options: Mapping[str, Any]) -> StageOptions:
         n_transits=int(options["n_transits"]),
         metabolism=str(options["metabolism"]),
         weights=PotentialWeights(**w) if w else PotentialWeights(),
+        max_transits=int(options.get("max_transits", PROGRAMME_TRANSITS)),
+        n_draws=int(options.get("n_draws", DEFAULT_DRAWS)),
     )
 
 
@@ -98,6 +108,10 @@ class StartPipelineRun:
             raise InvalidQuantity(f"metabolism must be one of {METABOLISM_SOURCES}", field="metabolism")
         if command.chunk_size < 1:
             raise InvalidQuantity("chunk_size must be >= 1", field="chunk_size")
+        if not 1 <= command.max_transits <= MAX_TRANSITS:
+            raise InvalidQuantity(f"max_transits must be in 1..{MAX_TRANSITS}", field="max_transits")
+        if not 1 <= command.n_draws <= MAX_DRAWS:
+            raise InvalidQuantity(f"n_draws must be in 1..{MAX_DRAWS}", field="n_draws")
         names: tuple[str, ...] | None = None
         with self._uow_factory() as uow:
             if command.planets is None:
@@ -193,6 +207,7 @@ class RunPipeline:
                 run = self._store(run, results)
                 if progress is not None:
                     progress(run.n_done, run.n_planets)
+            self._rank_probabilities(run.id)
         except Exception as exc:
             msg = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
             self._runs.add_run(run.with_status(RunStatus.FAILED, self._clock.now(), error=msg))
@@ -211,11 +226,17 @@ class RunPipeline:
         self._runs.add_results(results)
         run = self._recount(self._get(run_id))
         if run.n_done >= run.n_planets:
+            self._rank_probabilities(run_id)
             run = run.with_status(RunStatus.COMPLETED, self._clock.now())
         elif run.status is RunStatus.QUEUED:
             run = run.with_status(RunStatus.RUNNING, self._clock.now())
         self._runs.add_run(run)
         return run
+
+    def _rank_probabilities(self, run_id: str) -> None:
+        """Once every planet has a result: P(in the top 10) of each modelled planet over the draws."""
+        modelled = self._runs.results(run_id, verdicts=[Verdict.MODELLED])
+        self._runs.add_results(with_rank_probabilities(modelled))
 
     def _recount(self, run: PipelineRun) -> PipelineRun:
         counts = self._runs.counts(run.id)

@@ -13,6 +13,11 @@ from astrobio.application.ports.pipeline import (
     SpectrumOutcome,
     SpectrumStage,
 )
+from astrobio.application.use_cases.potential_uncertainty import (
+    DEFAULT_DRAWS,
+    draw_input,
+    with_uncertainty,
+)
 from astrobio.domain.assessment import Assessment, assess_planet
 from astrobio.domain.atmosphere import grey_surface_temperature_k
 from astrobio.domain.biosignature_ranking import (
@@ -23,7 +28,15 @@ from astrobio.domain.biosignature_ranking import (
     biosignature_potential,
     screen,
 )
+from astrobio.domain.biosphere_flux import par_umol_m2_s
+from astrobio.domain.composition import background_gas
 from astrobio.domain.errors import DomainError
+from astrobio.domain.jwst_feasibility import PROGRAMME_TRANSITS, ecliptic_latitude_deg, programme_reach
+from astrobio.domain.photochemistry import (
+    photochemical_lifetimes_yr,
+    steady_state_mixing_ratios,
+    stellar_uv_for,
+)
 from astrobio.domain.photometry import ColourSequence
 from astrobio.domain.pipeline_run import PlanetResult
 from astrobio.domain.planet import Planet
@@ -38,9 +51,25 @@ MODERN_EARTH_BIOGENIC_FLUX: Mapping[str, float] = {"CH4": 1.3e11, "N2O": 2.3e9}
 ABIOTIC_VMR: Mapping[str, float] = {"CO2": 4.0e-4, "Ar": 0.0093}
 #: Added when the biosphere is oxygenic: modern O2, and O3 at its column-mean mixing ratio.
 OXYGENIC_VMR: Mapping[str, float] = {"O2": 0.2095, "O3": 5.0e-7}
-#: Photosynthetically active photon flux at Earth's surface, annual global mean (~25 mol m^-2 d^-1),
-#: scaled by instellation (the star's spectral shape is ignored: a documented simplification).
-EARTH_MEAN_PAR_UMOL_M2_S = 300.0
+#: Sun-like star assumed when the catalog gives no Teff (PAR and UV then follow the Sun's spectrum).
+SUN_TEFF_K = 5772.0
+
+
+def one_atmosphere(
+    fluxes: BiogenicFluxes, *, teff_k: float, insolation_earth: float, gravity_m_s2: float = 9.81
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """One atmospheric state from the biosphere that runs: oxic (O2, O3) only with an oxygenic
+    producer, else anoxic; CH4 / N2O at the steady state of their surface fluxes with lifetimes from
+    the star's UV and that state (:mod:`astrobio.domain.photochemistry`). Returns the mixing ratios
+    and a JSON-ready summary (state, lifetimes)."""
+    star, sun = stellar_uv_for(teff_k), stellar_uv_for(SUN_TEFF_K)
+    tau = photochemical_lifetimes_yr(star, sun, oxic=fluxes.oxygenic, insolation_earth=insolation_earth)
+    x = steady_state_mixing_ratios(fluxes.flux_molecules_cm2_s, tau, gravity_m_s2=gravity_m_s2)
+    vmr = dict(ABIOTIC_VMR) | (dict(OXYGENIC_VMR) if fluxes.oxygenic else {})
+    vmr |= {g: v for g, v in x.items() if v > 0}
+    summary = {"state": "oxic" if fluxes.oxygenic else "anoxic", "stellar_uv": star.label,
+               "lifetimes_yr": {g: _r(v) for g, v in tau.items()}, "vmr": {g: _r(v) for g, v in x.items()}}
+    return vmr, summary
 
 
 class FixedEarthFluxes(MetabolismStage):
@@ -53,6 +82,7 @@ class FixedEarthFluxes(MetabolismStage):
             flux_molecules_cm2_s=dict(MODERN_EARTH_BIOGENIC_FLUX),
             oxygenic=True,
             source="fixed modern-Earth biogenic fluxes (CH4 1.3e11, N2O 2.3e9 cm-2 s-1; O2 21%)",
+            limits={"ch4": "fixed modern-Earth flux", "o2": "fixed modern-Earth oxygenic biosphere"},
         )
 
 
@@ -68,6 +98,12 @@ def summary_of(a: Assessment, planet: Planet) -> dict[str, Any]:
         "radius_earth": _r(a.radius_earth),
         "mass_earth": None if a.mass_earth is None else _r(a.mass_earth),
         "planet_class": a.planet_class.value,
+        "composition": None if a.composition is None else {
+            c.value: _r(p) for c, p in a.composition.as_dict().items()} | {"basis": a.composition.basis},
+        "atmosphere_background": None if a.composition is None else background_gas(a.composition),
+        "esi": _r(a.esi),
+        "runaway_flux_earth": None if a.runaway_flux_earth is None else _r(a.runaway_flux_earth),
+        "in_runaway": a.in_runaway,
         "teq_k": _r(a.teq_k),
         "in_conservative_hz": a.in_conservative_hz,
         "in_optimistic_hz": a.in_optimistic_hz,
@@ -84,6 +120,8 @@ class StageOptions:
     n_transits: int
     metabolism: str  # "fba" or "fixed"
     weights: PotentialWeights
+    max_transits: int = PROGRAMME_TRANSITS  # programme cap on co-added transits per target
+    n_draws: int = DEFAULT_DRAWS  # Monte Carlo draws per modelled planet
 
 
 class PlanetPipeline:
@@ -159,10 +197,14 @@ class PlanetPipeline:
                     )
                 )
         estimates, climate_note = self._estimates(candidates)
+        drawn = []
         for planet, a in candidates:
-            out.append(
-                self._model(run_id, planet, a, estimates.get(planet.name), climate_note, options, refs)
-            )
+            result = self._model(run_id, planet, a, estimates.get(planet.name), climate_note, options, refs)
+            if result.verdict is Verdict.MODELLED:
+                drawn.append((result, draw_input(planet, a, result, _reach(planet, options))))
+            else:
+                out.append(result)
+        out.extend(with_uncertainty(drawn, run_id=run_id, n_draws=options.n_draws))
         return out
 
     def _base(self, planet: Planet, refs: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,9 +223,11 @@ class PlanetPipeline:
         except DomainError as exc:  # no active surrogate: every planet falls back to the grey estimate
             return {}, f" (climate surrogate unavailable: {exc.message})"
 
-    def _fluxes(self, ts_k: float, a: Assessment, options: StageOptions) -> tuple[BiogenicFluxes, bool]:
-        """The fluxes and whether FBA (the metabolic models) produced them."""
-        par = EARTH_MEAN_PAR_UMOL_M2_S * a.insolation_earth
+    def _fluxes(
+        self, ts_k: float, a: Assessment, options: StageOptions, teff_k: float = SUN_TEFF_K
+    ) -> tuple[BiogenicFluxes, bool]:
+        """The fluxes and whether FBA (the metabolic models) produced them; PAR from the star's Teff."""
+        par = par_umol_m2_s(teff_k=teff_k, insolation_earth=a.insolation_earth)
         if options.metabolism == "fixed":
             return self._fixed.fluxes(temperature_k=ts_k, pressure_bar=1.0, photon_flux_umol_m2_s=par), False
         try:
@@ -200,6 +244,7 @@ class PlanetPipeline:
                 flux_molecules_cm2_s=fixed.flux_molecules_cm2_s,
                 oxygenic=fixed.oxygenic,
                 source=f"{fixed.source}; FBA unavailable: {msg}",
+                limits={"ch4": "fixed modern-Earth flux (FBA unavailable)"},
             ), False
 
     def _model(
@@ -221,19 +266,29 @@ class PlanetPipeline:
                 ts, sigma, source = est.ts_k, est.ts_sigma_k, f"climate surrogate {est.model_id}"
                 prov["climate_model"] = est.model_id
                 models.append(est.model_id)
+                if est.answered_by:  # the emulator itself, or its EBM prior outside the training domain
+                    prov["climate_answered_by"] = est.answered_by
+                    prov["climate_ood_distance"] = est.ood_distance
+                    source = f"{source} ({est.answered_by}, OOD distance {est.ood_distance:.2f})"
             else:
                 ts, sigma = grey_surface_temperature_k(a.teq_k), GREY_SURFACE_SIGMA_K
-                source = "grey radiative estimate (A=0.3, tau_IR=0.86), sigma 20 K" + climate_note
+                source = ("grey radiative estimate (A=0.3, tau_IR=0.86), sigma 21.6 K (RMSE vs the GCM runs)"
+                          + climate_note)
             prov["climate"] = source
-            fluxes, used_fba = self._fluxes(ts, a, options)
+            teff = planet.star.teff_k or SUN_TEFF_K
+            fluxes, used_fba = self._fluxes(ts, a, options, teff)
             prov["metabolism"] = fluxes.source
             if used_fba:
                 models.extend(str(m) for m in refs.get("metabolic_models", ()))
-            vmr = dict(ABIOTIC_VMR) | (dict(OXYGENIC_VMR) if fluxes.oxygenic else {})
+            gravity = 9.81
+            if a.mass_earth is not None and a.radius_earth > 0:
+                gravity = 9.81 * a.mass_earth / a.radius_earth**2
+            vmr, air = one_atmosphere(fluxes, teff_k=teff, insolation_earth=a.insolation_earth,
+                                      gravity_m_s2=gravity)
             spec = self._spectrum().compute(
                 planet,
                 surface_temperature_k=ts,
-                vmr=vmr,
+                vmr=vmr,  # CH4 / N2O already at their photochemical steady state (one_atmosphere)
                 surface_flux_molecules_cm2_s=fluxes.flux_molecules_cm2_s,
                 modes=options.modes,
                 n_transits=options.n_transits,
@@ -243,6 +298,9 @@ class PlanetPipeline:
                 surface_temperature_k=ts,
                 surface_temperature_sigma_k=sigma,
                 snr=spec.snr,
+                transits_for_5sigma=spec.transits_for_5sigma,
+                n_transits=options.n_transits,
+                max_transits=_reach(planet, options),
                 weights=options.weights,
             )
         except Exception as exc:
@@ -263,18 +321,31 @@ class PlanetPipeline:
                 "oxygenic": fluxes.oxygenic,
                 "source": fluxes.source,
                 "details": fluxes.details,
+                "limits": dict(fluxes.limits),
+                "atmosphere_state": air,
             },
             "atmosphere": spec.atmosphere,
             "spectrum": {
                 "wavelength_um": [_r(x) for x in spec.wavelength_um],
                 "transit_depth_ppm": [_r(x) for x in spec.transit_depth_ppm],
             },
-            "detectability": _detectability(spec, pot.best_mode, options),
+            "detectability": _detectability(spec, pot.best_mode, options, pot.saturated_modes),
             "potential": {
+                "p_surface": _r(pot.p_surface),
                 "p_liquid_water": _r(pot.p_liquid_water),
                 "best_gas": pot.best_gas,
                 "best_mode": pot.best_mode,
                 "best_snr": _r(pot.best_snr),
+                "effective_snr": _r(pot.effective_snr),
+                "biogenic_detectability": _r(pot.biogenic_detectability),
+                "accessibility": _r(pot.accessibility),
+                "atmosphere_gas": pot.atmosphere_gas,
+                "atmosphere_snr": _r(pot.atmosphere_snr),
+                "transits_used": pot.transits_used,
+                "transits_for_5sigma": pot.transits_for_5sigma,
+                "reaches_5sigma": pot.reaches_5sigma,
+                "max_transits": _reach(planet, options),
+                "saturated_modes": list(pot.saturated_modes),
             },
             "warnings": list(spec.warnings),
         }
@@ -285,21 +356,35 @@ class PlanetPipeline:
             potential=min(1.0, max(0.0, pot.total)),
             habitability=pot.habitability,
             detectability=pot.detectability,
-            certainty=pot.certainty,
+            certainty=None,
             summary=summary,
             stages=stages,
             provenance=prov,
         )
 
 
-def _detectability(spec: SpectrumOutcome, best_mode: str | None, options: StageOptions) -> dict[str, Any]:
-    """SNRs and transits for every mode; the noise curve of the best mode (else the first) for the plots."""
+def _reach(planet: Planet, options: StageOptions) -> float:
+    """Transits a programme can co-add for ``planet`` (cap, field-of-regard windows over its period)."""
+    beta = None
+    if planet.ra_deg is not None and planet.dec_deg is not None:
+        beta = ecliptic_latitude_deg(planet.ra_deg, planet.dec_deg)
+    return programme_reach(planet.orbital_period_days, beta, cap=options.max_transits)
+
+
+def _detectability(
+    spec: SpectrumOutcome, best_mode: str | None, options: StageOptions, saturated: Sequence[str] = ()
+) -> dict[str, Any]:
+    """SNRs and transits for every mode; the noise curve of the best mode (else the first) for the plots.
+
+    ``best`` is the best biogenic feature in a mode the star does not saturate (``saturated`` listed).
+    """
     shown = best_mode if best_mode in spec.noise else next(iter(spec.noise), None)
     noise: dict[str, Any] = {}
     if shown is not None:
         wl, sigma = spec.noise[shown]
         noise = {"mode": shown, "wavelength_um": [_r(x) for x in wl], "sigma_ppm": [_r(x) for x in sigma]}
-    gas, mode_name, best_snr = best_biogenic_feature(spec.snr)
+    usable = {m: v for m, v in spec.snr.items() if m not in saturated}
+    gas, mode_name, best_snr = best_biogenic_feature(usable)
     n = None if gas is None or mode_name is None else spec.transits_for_5sigma.get(mode_name, {}).get(gas)
     return {
         "n_transits": spec.n_transits,
@@ -308,4 +393,5 @@ def _detectability(spec: SpectrumOutcome, best_mode: str | None, options: StageO
         "transits_for_5sigma": spec.transits_for_5sigma,
         "noise": noise,
         "best": {"gas": gas, "mode": mode_name, "snr": _r(best_snr), "transits": n},
+        "saturated_modes": list(saturated),
     }

@@ -10,6 +10,7 @@ from astrobio.application.use_cases.surrogates import SURFACE_TEMPERATURE
 from astrobio.domain.assessment import Assessment
 from astrobio.domain.climate import EARTH_INSTELLATION_W_M2, ClimateParameters
 from astrobio.domain.errors import InsufficientData, InvalidQuantity
+from astrobio.domain.orbits import is_tidally_locked
 from astrobio.domain.planet import Planet
 from astrobio.domain.planet_class import PlanetClass
 from astrobio.domain.ranking import ClimateEstimate
@@ -17,8 +18,7 @@ from astrobio.domain.surrogate import SurrogateMode
 
 #: Standard gravity, m s^-2: g = G0 * M / R^2 with M, R in Earth units.
 STANDARD_GRAVITY_M_S2 = 9.80665
-#: Synchronous rotation is assumed below this orbital period around stars cooler than
-#: :data:`SYNCHRONOUS_MAX_TEFF_K` (see :func:`is_synchronous`).
+#: Fallback rule when the stellar mass is unknown (no locking time can be computed).
 SYNCHRONOUS_MAX_PERIOD_DAYS = 30.0
 SYNCHRONOUS_MAX_TEFF_K = 4000.0
 #: Rotation assumed for a planet that is not tidally locked (unknown in catalogs): Earth's.
@@ -35,17 +35,22 @@ def orbital_period_days(planet: Planet, assessment: Assessment) -> float | None:
     return 365.25 * math.sqrt(assessment.semi_major_axis_au**3 / planet.star.mass_sun)
 
 
-def is_synchronous(star_teff_k: float, period_days: float) -> bool:
-    """Tidally locked when P < 30 d around a star cooler than 4000 K.
+def is_synchronous(planet: Planet, assessment: Assessment, period_days: float | None) -> bool:
+    """Tidally locked when the Gladman et al. (1996) despinning time is shorter than the age.
 
-    The rule of the training sweep itself (the bundled ExoPlaSim runs are synchronous exactly
-    when Teff < 4000 K, rotation 4-30 d), so inputs stay in distribution; and physically
-    conservative: the Gladman et al. (1996) locking time (Q = 100, k2 = 0.3, initial 1 d spin)
-    of an Earth at P = 30 d around a 0.6 M_sun M0 dwarf is ~4 Myr, far below field ages.
-    Hotter stars' habitable zones lie at P > 100 d, where locking is slow (Barnes 2017 lists
-    exceptions; the rule ignores them).
+    :func:`~astrobio.domain.orbits.tidal_locking_time_yr` with Q = 100, rock rigidity 3e10 Pa,
+    a 12 h initial spin and a 4.5 Gyr age (catalog ages are not carried); the planet's mass
+    and radius and the star's mass from the catalog. TOI-700 d (P = 37 d, 0.42 M_sun) locks in
+    ~7 Myr; Earth around the Sun would need ~7e10 yr. Without a stellar mass the old rule
+    applies: P < 30 d around a star cooler than 4000 K.
     """
-    return star_teff_k < SYNCHRONOUS_MAX_TEFF_K and period_days < SYNCHRONOUS_MAX_PERIOD_DAYS
+    star = planet.star
+    if star.mass_sun is not None and assessment.mass_earth is not None:
+        return is_tidally_locked(assessment.semi_major_axis_au, star.mass_sun, assessment.mass_earth,
+                                 assessment.radius_earth)
+    teff = star.teff_k
+    return (teff is not None and period_days is not None and teff < SYNCHRONOUS_MAX_TEFF_K
+            and period_days < SYNCHRONOUS_MAX_PERIOD_DAYS)
 
 
 def climate_parameters_for(planet: Planet, assessment: Assessment) -> ClimateParameters | None:
@@ -53,7 +58,8 @@ def climate_parameters_for(planet: Planet, assessment: Assessment) -> ClimatePar
 
     Mapping: star Teff; instellation S/S_earth x 1367 W m^-2; radius; gravity
     9.80665 M/R^2 (M measured, minimum or estimated from R as the assessment says);
-    synchronous rotation by :func:`is_synchronous` (rotation = orbit, obliquity 0) else a
+    synchronous rotation by :func:`is_synchronous` (a tidal-locking time,
+    not a period cut; rotation = orbit, obliquity 0) else a
     1 d rotation and Earth's obliquity; 1 bar with pre-industrial pCO2 (284 ubar), the
     catalog eccentricity. None for non-rocky planets (the surrogate learned aquaplanets),
     without a mass, with an unknown period around a cool star, or whose inputs fail
@@ -65,7 +71,7 @@ def climate_parameters_for(planet: Planet, assessment: Assessment) -> ClimatePar
     period = orbital_period_days(planet, assessment)
     if teff is None or (period is None and teff < SYNCHRONOUS_MAX_TEFF_K):
         return None
-    locked = period is not None and is_synchronous(teff, period)
+    locked = period is not None and is_synchronous(planet, assessment, period)
     try:
         return ClimateParameters(
             star_teff_k=teff, instellation_w_m2=assessment.insolation_earth * EARTH_INSTELLATION_W_M2,
@@ -82,8 +88,11 @@ class SurrogateTargetClimate:
     """The ranking's climate estimator: the active scalar surrogate's surface temperature.
 
     Rules: planets are mapped by :func:`climate_parameters_for` (unmappable ones get no
-    estimate); all are predicted in one batch; a prediction outside the model's training
-    ranges (or not finite) is dropped (the ranking never rewards an extrapolation); no active scalar model,
+    estimate); all are predicted in one batch; a model that measures its distance to the
+    training runs answers outside them with its EBM physics prior and a widened sigma (the
+    estimate says so in ``answered_by`` and ``ood_distance``: the ranking never rewards the
+    emulator's extrapolation); for box-only models a prediction outside the training ranges
+    (or not finite) is dropped; no active scalar model,
     or one without a ``ts_k`` output, is refused naming ``weights.climate``. The registry is
     reached only when an estimate is asked for, so ranking without climate never loads a model.
     """
@@ -107,10 +116,15 @@ class SurrogateTargetClimate:
         out: dict[str, ClimateEstimate] = {}
         for (name, params), pred in zip(inputs, predictions, strict=True):
             ts = pred.values.get(SURFACE_TEMPERATURE)
-            if ts is None or pred.out_of_range or surrogate.card.out_of_range(params):
+            if ts is None:
+                continue
+            if pred.ood_distance is None and (pred.out_of_range or surrogate.card.out_of_range(params)):
+                continue  # a box-only model outside its box: no estimate
+            if pred.ood_distance is not None and not pred.answered_by:
                 continue
             if not (math.isfinite(ts[0]) and math.isfinite(ts[1]) and ts[0] > 0 and ts[1] >= 0):
                 continue  # a broken prediction earns nothing rather than failing the whole ranking
             out[name] = ClimateEstimate(ts_k=ts[0], ts_sigma_k=ts[1], model_id=pred.model_id,
-                                        surface_pressure_bar=params.surface_pressure_bar)
+                                        surface_pressure_bar=params.surface_pressure_bar,
+                                        ood_distance=pred.ood_distance, answered_by=pred.answered_by)
         return out

@@ -68,6 +68,43 @@ def published_versions_of_kind(repo: GovernanceRepository | None, kind: str, lim
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServedCatalog:
+    """The catalog version the planet table holds: the one a run reads.
+
+    ``dataset_version`` is ``exoplanet_table.<name>@sha256:...``; ``source`` what that ingestion
+    read (``bundled``, ``archive`` or a file path).
+    """
+
+    dataset_version: str
+    source: str
+
+
+def served_catalog(repo: GovernanceRepository | None) -> ServedCatalog | None:
+    """The catalog dataset whose ``serving`` tag moved last (an applied ingestion or a rollback);
+    None when none was recorded (or the store cannot be read)."""
+    if repo is None:
+        return None
+    from astrobio.application.use_cases.record_ingestion import SERVING_TAG
+
+    try:
+        page = repo.list_datasets(query=None, max_level=SecurityLevel.SECRET, kind=CATALOG_KIND, offset=0,
+                                  limit=1000)
+        latest = None
+        for ds in page.items:
+            history = repo.tag_history(ds.id, SERVING_TAG)
+            if history and (latest is None or history[-1].moved_at >= latest.moved_at):
+                latest = history[-1]
+        if latest is None:
+            return None
+        version = repo.get_version(latest.dataset_id, latest.version_id)
+    except Exception as exc:  # provenance is best effort: it never fails the run
+        _log.debug("no served catalog: %s", exc)
+        return None
+    source = "" if version is None else str(version.lineage.parameters.get("source", ""))
+    return ServedCatalog(dataset_version=f"{latest.dataset_id}@{latest.version_id}", source=source)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrainingDatum:
     """One training cube of a model: its id and checksum on the card, and its recorded version.
 

@@ -25,6 +25,11 @@ from astrobio.domain.dataset_version import (
 from astrobio.domain.quality import GateDecision, QualityGateFailed, QualityReport, quality_gate
 
 
+#: The tag naming the version of a dataset whose content is in the live tables (the planets a
+#: pipeline run reads): moved by an applied ingestion and by a rollback, never by hand.
+SERVING_TAG = "serving"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IngestedFile:
     """Content to store with the version (checksummed; encrypted at RESTRICTED and above)."""
@@ -214,6 +219,25 @@ class RecordIngestion:
             )
         )
         return RecordedVersion(version=version, created=created, decision=decision)
+
+
+    def serving(self, dataset_id: str) -> str | None:
+        """The version whose content the live tables hold (the ``serving`` tag), if any."""
+        return self._repo.current_tags(dataset_id).get(SERVING_TAG)
+
+    def mark_serving(self, dataset_id: str, version_id: str, *, actor: str = "system",
+                     reason: str = "ingested") -> bool:
+        """Record that the live tables now hold ``version_id`` of ``dataset_id`` (move the
+        ``serving`` tag, audited); False when it already pointed there. Called in the same unit of
+        work as the write to the live tables, so the tag never names content that is not there."""
+        if self.serving(dataset_id) == version_id:
+            return False
+        now = self._clock.now()
+        self._repo.move_tag(TagMove(dataset_id=dataset_id, tag=SERVING_TAG, version_id=version_id,
+                                    moved_at=now, actor=actor, reason=reason))
+        self._repo.append_audit(AuditEvent(actor=actor, action="dataset.serve",
+                                           object=f"{dataset_id}@{version_id}", at=now, outcome=reason))
+        return True
 
 
 def _manifest(files: Sequence[IngestedFile], arrays: Sequence[ManifestEntry]) -> Manifest:

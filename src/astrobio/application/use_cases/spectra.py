@@ -39,8 +39,10 @@ from astrobio.domain.errors import InsufficientData, InvalidQuantity, NotFound
 from astrobio.domain.forward_model import noise_sigma_ppm
 from astrobio.domain.planet import Planet
 from astrobio.domain.spectrum import (
+    CIA_PAIRS,
     OpacityTables,
     Spectrum,
+    coverage_warnings,
     emission_flux_w_m2_um,
     extinction_per_m,
     transit_depth,
@@ -56,7 +58,7 @@ MODERN_EARTH_VMR: Mapping[str, float] = {
     "O3": 5.0e-7,
 }
 #: Gases whose feature SNR is reported when present.
-SNR_GASES = ("H2O", "CO2", "CH4", "O2", "O3", "CO")
+SNR_GASES = ("H2O", "CO2", "CH4", "O2", "O3", "CO", "N2O", "NH3", "PH3")
 
 
 def usable_biogenic_fluxes(
@@ -220,7 +222,7 @@ class ComputeSpectrum:
         alpha = extinction_per_m(atm, tables)
         depth = transit_depth(atm, tables, rs_m, alpha_per_m=alpha) * 1e6
         stellar = self._stellar.spectrum_for(star)
-        warnings = list(assessment.warnings)
+        warnings = list(assessment.warnings) + list(coverage_warnings(atm, tables))
         contrast = None
         if stellar is not None and command.emission:
             fs = _stellar_on(wl, stellar)
@@ -232,6 +234,7 @@ class ComputeSpectrum:
             **({"opacity_sha256": tables.sha256} if tables.sha256 else {}),
             "surface_temperature": ts_source,
             **({"climate_model": climate_model} if climate_model else {}),
+            **table_methods(atm, tables),
             "stellar_spectrum": stellar.provenance if stellar is not None else "none",
             **{f"atmosphere.{k}": v for k, v in atm.provenance.items()},
         }
@@ -316,6 +319,20 @@ class ComputeSpectrum:
                 )
             )
         return tuple(out)
+
+
+def table_methods(atm: Atmosphere, tables: OpacityTables) -> dict[str, str]:
+    """``opacity.<gas>`` / ``opacity.cia.<pair>`` -> source and method of each table the spectrum used."""
+    out: dict[str, str] = {}
+    for gas in tables.species:
+        if gas in atm.vmr and gas in tables.methods and float(np.max(atm.vmr[gas])) > 0:
+            out[f"opacity.{gas}"] = tables.methods[gas]
+    for name, a, b in CIA_PAIRS:
+        key = f"cia.{name}"
+        partners = ("N2", "O2", "Ar") if b == "air" else (b,)
+        if key in tables.methods and a in atm.vmr and any(g in atm.vmr for g in partners):
+            out[f"opacity.{key}"] = tables.methods[key]
+    return out
 
 
 def _stellar_on(wavelength_um: np.ndarray, stellar: StellarSpectrum) -> np.ndarray:

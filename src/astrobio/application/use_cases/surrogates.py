@@ -179,7 +179,11 @@ class ClimatePredictions:
             object.__setattr__(self, "provenance", card_provenance(self.card))
 
 
-def _flag(p: ClimateParameters, reported: tuple[str, ...], card: ModelCard) -> tuple[str, ...]:
+def _flag(p: ClimateParameters, reported: tuple[str, ...], card: ModelCard,
+          ood_distance: float | None = None) -> tuple[str, ...]:
+    """The model's own flags; the per-input training box only for models without a distance."""
+    if ood_distance is not None:
+        return tuple(sorted(reported))
     return tuple(sorted(set(reported) | set(card.out_of_range(p))))
 
 
@@ -190,8 +194,11 @@ class PredictClimate:
     habitability verdict from the surface temperature (see :func:`habitability_verdict`);
     ``datacube`` takes exactly one planet and returns time-mean fields on the GCM grid
     with per-voxel sigma. A mode without an active model is a 404 naming ``mode``. Inputs
-    outside the model's training ranges are predicted but always flagged in
-    ``out_of_range`` (never silent extrapolation). The model is loaded on first use. Every
+    outside the model's training domain are predicted but always flagged in
+    ``out_of_range`` (never silent extrapolation): by the Mahalanobis distance to the training
+    runs where the model reports one (``ood_distance`` > 1; it then answers with its physics
+    prior and a widened sigma, ``answered_by`` says so), else by the per-input training box.
+    The model is loaded on first use. Every
     answer names the checkpoint (``model_id``) and its training cubes with their recorded
     dataset versions (``climate_cube.<name>@sha256:...``, null where not recorded).
     """
@@ -213,12 +220,12 @@ class PredictClimate:
         card = surrogate.card
         if mode is SurrogateMode.DATACUBE:
             cube = surrogate.predict_datacube(params[0])
-            cube = replace(cube, out_of_range=_flag(params[0], cube.out_of_range, card))
+            cube = replace(cube, out_of_range=_flag(params[0], cube.out_of_range, card, cube.ood_distance))
             return ClimatePredictions(mode=mode, card=card, cube=cube,
                                       provenance=self._provenance.execute(card))
         out = []
         for p, pred in zip(params, surrogate.predict_scalar(params), strict=True):
-            pred = replace(pred, out_of_range=_flag(p, pred.out_of_range, card))
+            pred = replace(pred, out_of_range=_flag(p, pred.out_of_range, card, pred.ood_distance))
             ts = pred.values.get(SURFACE_TEMPERATURE)
             verdict = None if ts is None else habitability_verdict(ts[0], ts[1], p.surface_pressure_bar)
             out.append(PlanetClimatePrediction(parameters=p, prediction=pred, verdict=verdict))

@@ -10,7 +10,9 @@ import typer
 
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
-from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table, track
+from astrobio.entrypoints.cli.sweep_progress import follow_sweep
+from astrobio.entrypoints.sweep_progress import SweepProgressTracker
 
 climate_app = typer.Typer(help="Climate: GCM sweeps (local or SLURM), NetCDF -> Zarr cubes.",
                           no_args_is_help=True)
@@ -71,8 +73,15 @@ def _show_sweep(status: Any, json: bool) -> None:
              fmt(r.parameters["star_teff_k"], 1), fmt(r.parameters["instellation_w_m2"], 1),
              (r.log_excerpt.strip().splitlines() or [""])[-1][:60]] for r in out.runs]
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(out.counts.items()))
+    if not status.finished:  # an estimate from the benchmarked cost per model step
+        counts += " — " + SweepProgressTracker(ranks=context.settings().gcm_ranks).observe(
+            list(status.runs)).line()
     table(f"sweep {out.id} ({out.name}) — {counts}", ["run", "state", "tries", "backend", "batch id", "cube",
                                                       "Teff [K]", "S [W/m²]", "last log line"], rows)
+    if out.acquisition:
+        a = out.acquisition
+        print(f"active: {a['rule']} (model {a['model_id'][:12]}); RMS sigma of global-mean Ts over the box "
+              f"{a['sigma_before_k']:.2f} K -> {a['sigma_after_k']:.2f} K with these runs")
 
 
 def _plan(name: str, ranges: dict[str, dict[str, Any]], base: dict[str, Any], method: str, samples: int,
@@ -91,7 +100,8 @@ def sweep_plan(
     name: Annotated[str, typer.Option(help="sweep name")],
     range_: RangeOpt,
     sets: SetOpt = None,
-    method: Annotated[str, typer.Option(help="lhs | grid")] = "lhs",
+    method: Annotated[str, typer.Option(help="lhs | grid | active (the runs that most reduce the "
+                                              "active emulator's variance in the box)")] = "lhs",
     samples: Annotated[int, typer.Option(help="points (lhs) or points per axis (grid)")] = 4,
     seed: int = 0,
     json: JsonOpt = False,
@@ -117,8 +127,11 @@ def sweep_launch(
         c = context.container()
         r = ranks or context.settings().gcm_ranks
         if wait or backend == "local":  # local runs belong to this process: stay until they end
-            status = c.complete_sweep().execute(CompleteSweepCommand(
-                sweep_id=sweep_id, backend=backend, ranks=r, poll_interval_s=poll_interval))
+            with follow_sweep(f"sweep {sweep_id[:8]}", json=json, ranks=r,
+                              parallel=context.settings().local_max_parallel) as on_status:
+                status = c.complete_sweep().execute(CompleteSweepCommand(
+                    sweep_id=sweep_id, backend=backend, ranks=r, poll_interval_s=poll_interval,
+                    on_status=on_status))
         else:
             status = c.launch_sweep().execute(LaunchSweepCommand(sweep_id=sweep_id, backend=backend, ranks=r))
         _show_sweep(status, json)
@@ -147,9 +160,11 @@ def climate_run(
         base = _base(sets)
         teff = float(base.get("star_teff_k", 5772.0))
         status = _plan(name, {"star_teff_k": {"low": teff, "high": teff, "log": False}}, base, "lhs", 1, 0)
-        status = context.container().complete_sweep().execute(CompleteSweepCommand(
-            sweep_id=status.sweep.id, backend=backend, ranks=ranks or context.settings().gcm_ranks,
-            poll_interval_s=poll_interval))
+        r = ranks or context.settings().gcm_ranks
+        with follow_sweep("GCM run", json=json, ranks=r, parallel=1) as on_status:
+            status = context.container().complete_sweep().execute(CompleteSweepCommand(
+                sweep_id=status.sweep.id, backend=backend, ranks=r, poll_interval_s=min(poll_interval, 2.0),
+                on_status=on_status))
         _show_sweep(status, json)
 
 
@@ -175,7 +190,8 @@ def climate_ingest(
             fail("give NetCDF paths or --bundled", EXIT_INPUT)
         use_case = context.container().ingest_climate_output()
         t0 = time.perf_counter()
-        cubes = [CubeSummaryRead.from_domain(use_case.execute(cmd)) for cmd in commands]
+        cubes = [CubeSummaryRead.from_domain(use_case.execute(cmd))
+                 for cmd in track(commands, "ingesting NetCDF into cubes", json=json, unit="cubes")]
         if json:
             emit_json(cubes)
             return

@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 def settings() -> Settings:
     from astrobio.bootstrap.logging import configure_logging
     from astrobio.bootstrap.settings import load_settings
+    from astrobio.entrypoints.cli.noise import quiet_library_noise
 
     s = load_settings()
     configure_logging(s.log_level, s.log_json)
+    quiet_library_noise(s.log_level)
     return s
 
 

@@ -10,7 +10,7 @@ import typer
 
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
-from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table, track
 
 
 def _g() -> Any:
@@ -119,9 +119,10 @@ def ingest_genome(
         sets = bundled_genome_sets(context.settings()) if bundled else [(accession, list(paths or []))]
         out = [
             _g().ingest_genome().execute(IngestGenomeCommand(paths=s, accession=acc, security_level=level))
-            for acc, s in sets
+            for acc, s in track(sets, "ingesting genomes", json=json, unit="genomes")
         ]
-        genome_table([GenomeSummaryRead.from_domain(g) for g in out], "ingested", json)
+        genome_table([GenomeSummaryRead.from_domain(g) for g in out], "ingested", json,
+                     labels=None if json else genome_labels(out))
 
 
 def ingest_1000g(
@@ -160,23 +161,83 @@ def ingest_1000g(
             table("1000 Genomes ingested", list(summary), [[str(v) for v in summary.values()]])
 
 
-def genome_table(items: list[Any], title: str, json: bool) -> None:
+def _screen_label(q: Any) -> str:
+    """One QC report in words: ``fcs_adaptor TRIM×2`` / ``ani OK`` / ``checkm pass``."""
+    actions = {k.removeprefix("action_").upper(): int(v)
+               for k, v in q.metrics.items() if k.startswith("action_")}
+    if actions:
+        return f"{q.kind} " + " ".join(f"{a}×{n}" for a, n in sorted(actions.items()))
+    return f"{q.kind} {q.status}"
+
+
+def genome_labels(genomes: list[Any]) -> dict[str, tuple[str, str, str | None]]:
+    """Per accession: (quality grade of its dataset version, QC screens in words, organism by taxid).
+
+    The grade is the verdict (the quality gate: A+ … F, published or held); an NCBI screen's own
+    status ("fail" for an FCS TRIM) is shown as the action it asks for, never as a bare "fail".
+    """
+    from astrobio.domain.access import LOCAL_ADMIN
+
+    gov = context.container().governance
+    organisms = _organisms_by_taxid()
+    labels: dict[str, tuple[str, str, str | None]] = {}
+    for g in genomes:
+        try:
+            v = gov.get_version().execute(LOCAL_ADMIN, f"genome.{g.accession}")
+            grade = f"{v.quality.grade} ({'published' if v.published else 'held'})"
+        except Exception:  # a missing version must not hide the table
+            grade = "—"
+        screens = ", ".join(_screen_label(q) for q in g.qc) or "none"
+        labels[g.accession] = (grade, screens, organisms.get(g.taxid) if g.taxid else None)
+    return labels
+
+
+def _organisms_by_taxid() -> dict[int, str]:
+    """NCBI taxid -> organism name from the bundled model catalog (GFF3 files name no organism)."""
+    import json as _json
+
+    path = context.settings().bundled_data_dir / "metabolic_models" / "catalog.json"
+    try:
+        models = _json.loads(path.read_text())["models"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {int(m["ncbi_taxid"]): str(m["organism"]) for m in models if m.get("ncbi_taxid")}
+
+
+def genome_table(items: list[Any], title: str, json: bool,
+                 labels: dict[str, tuple[str, str, str | None]] | None = None) -> None:
     if json:
         emit_json(items)
         return
+    labels = labels or {}
+
+    def organism(g: Any) -> str:
+        by_taxid = labels.get(g.accession, ("", "", None))[2]
+        return g.organism_name or (f"{by_taxid} (by taxid)" if by_taxid else "—")
+
+    def gc(g: Any) -> str:
+        if g.gc_fraction is not None:
+            return fmt(g.gc_fraction)
+        return "n/a (no sequence)" if g.total_length_bp else "—"
+
+    columns = ["accession", "organism", "taxid", "strain", "length [bp]", "GC"]
+    columns += ["grade", "QC screens"] if labels else ["QC"]
     table(
         f"{len(items)} genome(s) {title}",
-        ["accession", "organism", "taxid", "strain", "length [bp]", "GC", "QC"],
+        columns,
         [
             [
                 g.accession,
-                g.organism_name or "—",
+                organism(g),
                 str(g.taxid or "—"),
                 g.strain or "—",
                 str(g.total_length_bp or "—"),
-                fmt(g.gc_fraction),
-                g.qc_status or "—",
+                gc(g),
+                *(labels[g.accession][:2] if g.accession in labels else [g.qc_status or "—"]),
             ]
             for g in items
         ],
+        caption="grade: the quality gate's verdict (A+ … F); QC screens: NCBI FCS / ANI / CheckM / BUSCO "
+                "findings, e.g. TRIM = adaptor to trim before submission (a warning, not a failure)"
+        if labels else None,
     )

@@ -287,7 +287,13 @@ def _train(model: str, options: dict[str, Any], json: bool) -> None:
         if json:
             emit_json(card)
         else:
-            typer.echo(f"trained {card.get('model_id')} in {card.get('training_time_s')} s")
+            state = "active" if card.get("active") else "registered, not active"
+            typer.echo(f"trained {card.get('model_id')} in {card.get('training_time_s')} s; "
+                       f"registry id {card.get('registry_id', '')[:16]} ({state})")
+
+
+ActivateOpt = Annotated[bool, typer.Option(
+    "--activate/--no-activate", help="serve the new model (default) or only register it")]
 
 
 def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None:
@@ -300,10 +306,12 @@ def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None
         epochs: int = 25,
         mode: Annotated[str, typer.Option(help="supervised | noise2noise")] = "supervised",
         seed: int = 0,
+        activate: ActivateOpt = True,
         json: JsonOpt = False,
     ) -> None:
-        """Train the spectrum denoiser (writes <models dir>/jwst/denoiser.pt + card)."""
-        _train("denoiser", {"n_spectra": n_spectra, "epochs": epochs, "mode": mode, "seed": seed}, json)
+        """Train the spectrum denoiser and register it (<models dir>/registry/denoiser/<id>)."""
+        _train("denoiser", {"n_spectra": n_spectra, "epochs": epochs, "mode": mode, "seed": seed,
+                            "activate": activate}, json)
 
     @train.command("retrieval")
     def train_retrieval(
@@ -311,16 +319,19 @@ def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None
         epochs: int = 40,
         validate_spectra: Annotated[int, typer.Option(help="held-out spectra for the coverage card")] = 500,
         seed: int = 0,
+        activate: ActivateOpt = True,
         json: JsonOpt = False,
     ) -> None:
-        """Train the retrieval flow (writes <models dir>/jwst/retrieval.pt + card)."""
+        """Train the retrieval flow and register it (<models dir>/registry/retrieval/<id>)."""
         _train(
             "retrieval",
-            {"n_spectra": n_spectra, "epochs": epochs, "validate_spectra": validate_spectra, "seed": seed},
+            {"n_spectra": n_spectra, "epochs": epochs, "validate_spectra": validate_spectra, "seed": seed,
+             "activate": activate},
             json,
         )
 
     @train.command("multiclass")
-    def train_multiclass(seed: int = 0, json: JsonOpt = False) -> None:
-        """Train the planet-class classifier on the bundled archive planets with measured masses."""
-        _train("multiclass", {"seed": seed}, json)
+    def train_multiclass(seed: int = 0, activate: ActivateOpt = True, json: JsonOpt = False) -> None:
+        """Train the planet-class classifier on the bundled archive planets with measured masses
+        and register it (<models dir>/registry/multiclass/<id>)."""
+        _train("multiclass", {"seed": seed, "activate": activate}, json)

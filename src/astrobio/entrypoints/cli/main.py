@@ -1,7 +1,8 @@
 """``astrobio``: the admin CLI. Every command takes ``--json`` for scripts.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input / invalid data, 3 a service
-(database, Redis, archive) unavailable, 4 not found.
+(database, Redis, archive) unavailable, 4 not found, 5 not authenticated / not authorized.
+With ``--json`` an error is ``{"error": {title, detail, field, exit_code}}`` on stderr.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from astrobio.entrypoints.cli import (
     governance,
     jwst,
     metabolism,
+    models,
     pathways,
     pipeline,
     spectra,
@@ -41,7 +43,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(climate_app, name="climate")
 app.add_typer(train_app, name="train")
 app.add_typer(surrogates_app, name="surrogates")
-for _feature in (pathways, metabolism, spectra, governance, jwst, genomes, pipeline):
+for _feature in (pathways, metabolism, spectra, governance, jwst, genomes, pipeline, models):
     _feature.register(app, ingest_app, train_app)
 
 
@@ -211,13 +213,16 @@ def rank(
     max_radius: Annotated[float | None, typer.Option(help="R_earth")] = None,
     max_distance: Annotated[float | None, typer.Option(help="pc")] = None,
     planet_class: Annotated[list[str] | None, typer.Option(
-        "--class", help="rocky | sub_neptune | gas_giant | brown_dwarf (repeatable)")] = None,
+        "--class", help="rocky | water_rich | sub_neptune | gas_giant | brown_dwarf (repeatable)")] = None,
     weights: Annotated[str | None, typer.Option(
         help="e.g. 'hz=0.4,esi=0.2,detectability=0.3,planet_class=0.1' (add climate=W to use the "
              "scalar climate surrogate's P(liquid water))")] = None,
     json: JsonOpt = False,
 ) -> None:
-    """Rank the stored catalog by habitability × detectability × planet class."""
+    """Rank the stored catalog by habitability × detectability × planet class.
+
+    Order: score descending; equal scores are ordered by planet name (A→Z).
+    """
     with cli_errors():
         import msgspec
 
@@ -225,10 +230,18 @@ def rank(
         from astrobio.bootstrap.settings import parse_weights
         from astrobio.entrypoints.schemas import RankBody, RankingRead
 
-        body = msgspec.convert({"top": top, "hz": hz, "min_radius_earth": min_radius,
-                                "max_radius_earth": max_radius, "max_distance_pc": max_distance,
-                                "planet_classes": planet_class}, RankBody)
-        w = parse_weights(weights) if weights else _settings().rank_weights
+        flags = {"top": "--top", "hz": "--hz", "min_radius_earth": "--min-radius",
+                 "max_radius_earth": "--max-radius", "max_distance_pc": "--max-distance",
+                 "planet_classes": "--class"}
+        try:
+            body = msgspec.convert({"top": top, "hz": hz, "min_radius_earth": min_radius,
+                                    "max_radius_earth": max_radius, "max_distance_pc": max_distance,
+                                    "planet_classes": planet_class}, RankBody)
+        except msgspec.ValidationError as exc:  # name the flag the user typed, not the body field
+            field = str(exc).split("at `$.", 1)[-1].split("`", 1)[0].split("[", 1)[0]
+            flag = flags.get(field, field)
+            fail(f"{flag}: {str(exc).split(' - at ', 1)[0]}", EXIT_INPUT, flag)
+        w = parse_weights(weights, source="--weights") if weights else _settings().rank_weights
         t0 = time.perf_counter()
         ranking = _container().rank_targets().execute(
             RankTargetsCommand(weights=w, where=body.to_filter(), top=body.top))
@@ -238,8 +251,10 @@ def rank(
             return
         rows = [[str(t.rank), t.name, f"{t.score.total:.3f}", fmt(t.radius_earth), t.planet_class
                  + ("*" if t.mass_is_estimated else ""), fmt(t.teq_k, 1), fmt(t.insolation_earth),
-                 "C" if t.in_conservative_hz else "O" if t.in_optimistic_hz else "—",
-                 fmt(t.esi), fmt(t.tsm), fmt(t.esm), fmt(t.distance_pc)] for t in out.targets]
+                 ("C" if t.in_conservative_hz else "O" if t.in_optimistic_hz else "—")
+                 + ("" if t.hz_valid else "†"),
+                 fmt(t.esi), fmt(t.tsm) if t.tsm_meaningful or t.tsm is None else f"({fmt(t.tsm)}) n/t",
+                 fmt(t.esm), fmt(t.distance_pc)] for t in out.targets]
         columns = ["#", "planet", "score", "R [R⊕]", "class", "Teq [K]", "S [S⊕]", "HZ", "ESI", "TSM", "ESM",
                    "d [pc]"]
         if w.climate > 0:  # the surrogate's surface temperature, where it was estimated
@@ -250,7 +265,10 @@ def rank(
         table(f"Top {len(rows)} targets ({out.eligible} eligible of {out.considered}; "
               f"{time.perf_counter() - t0:.2f} s)",
               columns, rows,
-              caption=f"HZ: C conservative, O optimistic (Kopparapu 2014). * mass estimated from radius. "
+              caption=f"HZ: C conservative, O optimistic (Kopparapu 2014); † host Teff outside 2600-7200 K, "
+                      f"limits at the nearest edge (valid: false). * mass estimated from radius. "
+                      f"'(TSM) n/t': not known to transit, TSM not meaningful. "
+                      f"Equal scores are ordered by name. "
                       f"Excluded — {excl or 'none'}")
 
 
@@ -372,7 +390,15 @@ app.command("predict")(predict)
 
 
 def run() -> None:
-    app()
+    from astrobio.entrypoints.cli.errors import run_app
+    from astrobio.entrypoints.cli.render import activity
+
+    argv = sys.argv[1:]
+    words = [a for a in argv if not a.startswith("-")][:2]
+    quiet = "--json" in argv or "--help" in argv or bool({"serve", "worker"} & set(words[:1])) or (
+        words[:1] == ["assess"] and sys.stdin.isatty())
+    with activity(" ".join(words) or "astrobio", json=quiet):
+        run_app(app, argv)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import typer
 
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
-from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table, track
 
 metabolism_app = typer.Typer(help="Genome-scale metabolic models and environment-conditioned FBA.",
                              no_args_is_help=True)
@@ -44,7 +44,19 @@ def ingest_sbml(
             fail("give SBML paths or --bundled", EXIT_INPUT)
         use_case = context.container().metabolism.ingest_sbml()
         t0 = time.perf_counter()
-        models = [use_case.execute(c) for c in commands]
+        from astrobio.domain.quality import QualityGateFailed
+
+        models, held = [], []
+        for c in track(commands, "ingesting SBML models", json=json, unit="models"):
+            try:
+                models.append(use_case.execute(c))
+            except QualityGateFailed as exc:
+                if not bundled:
+                    raise
+                held.append(exc.message)  # a bundled model held by the gate: report it, ingest the rest
+        if held and json:
+            emit_json([ModelSummaryRead.from_domain(m) for m in models])
+            fail(" | ".join(held), EXIT_INPUT)
         if json:
             emit_json([ModelSummaryRead.from_domain(m) for m in models])
             return
@@ -53,6 +65,8 @@ def ingest_sbml(
               [[m.id, m.organism or "—", str(m.ncbi_taxid or "—"), str(m.n_reactions),
                 fmt(m.quality.default_growth_per_h, 4), str(m.quality.blocked_reactions),
                 f"{m.quality.mass_imbalanced} mass / {m.quality.charge_imbalanced} charge"] for m in models])
+        if held:
+            fail(" | ".join(held), EXIT_INPUT)
 
 
 @metabolism_app.command("models")

@@ -137,14 +137,33 @@ def ingest_kegg(
             print(f"ingested {len(report.ids)} pathways from {report.source}: {' '.join(report.ids)}")
 
 
-def train_gvae(epochs: int = 60, seed: int = 0, json: JsonOpt = False) -> None:
-    """Train the graph VAE on the stored maps (bundled maps if none); report held-out AUROC / AP."""
+def train_gvae(epochs: int = 60, seed: int = 0,
+               activate: Annotated[bool | None, typer.Option(
+                   "--activate/--no-activate",
+                   help="serve the new model (default: yes; with --search: no) or only register it",
+               )] = None,
+               search: Annotated[int | None, typer.Option(
+                   help="hyperparameter search: N Optuna trials; registers the best")] = None,
+               workers: Annotated[int, typer.Option(help="with --search: parallel workers")] = 1,
+               submit: Annotated[str | None, typer.Option(
+                   help="with --search: run the workers as a batch array (slurm | local)")] = None,
+               json: JsonOpt = False) -> None:
+    """Train the graph VAE on the stored maps (bundled maps if none), register it (<models dir>/registry/
+    gvae/<id>; the shipped model is never overwritten); report held-out AUROC / AP."""
     with cli_errors():
         from dataclasses import asdict
 
         from astrobio.application.use_cases.pathways import TrainGraphVaeCommand
 
-        m = context.container().pathways.train_gvae().execute(TrainGraphVaeCommand(epochs=epochs, seed=seed))
+        if search is not None:
+            from astrobio.entrypoints.cli.search import run_search
+
+            run_search("gvae", search, workers=workers, submit=submit, activate=bool(activate), seed=seed,
+                       timeout_s=86400.0, config={"epochs": epochs, "seed": seed}, json=json)
+            return
+        c = context.container()
+        c.pathways.trainer().activate = activate is not False  # the registering trainer (one per process)
+        m = c.pathways.train_gvae().execute(TrainGraphVaeCommand(epochs=epochs, seed=seed))
         if json:
             emit_json(asdict(m))
         else:

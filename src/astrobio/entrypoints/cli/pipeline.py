@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
 from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.render import progress as progress_bar
 
 pipeline_app = typer.Typer(
     help="End-to-end pipeline: climate -> metabolism -> spectrum -> biosignature ranking.",
@@ -34,9 +34,10 @@ def _print_run(view: object, top: int) -> None:
                 str(i),
                 r.planet_name,
                 fmt(r.potential),
+                _interval(r.summary),
+                fmt(r.summary.get("p_top10")),
                 fmt(r.habitability),
                 fmt(r.detectability),
-                fmt(r.certainty),
                 str(r.summary.get("planet_class", "")),
                 f"{fmt(clim.get('ts_k'), 4)} ± {fmt(clim.get('ts_sigma_k'), 2)}",
                 f"{best.get('gas') or '—'} ({best.get('mode') or '—'}, SNR {fmt(best.get('snr'))})",
@@ -48,21 +49,31 @@ def _print_run(view: object, top: int) -> None:
         [
             "#",
             "planet",
-            "potential",
+            "E[potential]",
+            "median [16-84 %]",
+            "P(top 10)",
             "habitability",
             "detectability",
-            "certainty",
             "class",
             "Ts (K)",
             "best biogenic feature",
         ],
         rows,
-        caption=f"{run.status.value}: {run.n_done}/{run.n_planets} planets ({counts})",
+        caption=f"{run.status.value}: {run.n_done}/{run.n_planets} planets ({counts}). E[potential]: mean "
+        f"over {run.options.get('n_draws', '?')} Monte Carlo draws of catalog and model errors; habitability "
+        f"and detectability at the nominal values",
     )
     for f in view.failures[:10]:
         print(f"  failed {f.planet_name}: {f.error}")
     if len(view.failures) > 10:
         print(f"  … {len(view.failures) - 10} more failures (astrobio pipeline show {run.id} --json)")
+
+
+def _interval(summary: dict[str, Any]) -> str:
+    med, lo, hi = (summary.get(k) for k in ("potential_median", "potential_p16", "potential_p84"))
+    if med is None:
+        return "—"
+    return f"{fmt(med)} [{fmt(lo)}, {fmt(hi)}]"
 
 
 def run(
@@ -71,7 +82,11 @@ def run(
     report: Annotated[Path | None, typer.Option("--report", help="write the HTML report here")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="targets to print / put in the report")] = 20,
     mode: Annotated[list[str] | None, typer.Option("--mode", help="JWST mode (repeatable)")] = None,
-    transits: Annotated[int, typer.Option("--transits", help="transits co-added")] = 10,
+    transits: Annotated[int, typer.Option("--transits", help="transits modelled per target")] = 30,
+    max_transits: Annotated[
+        int, typer.Option("--max-transits", help="programme cap on co-added transits per target")
+    ] = 30,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws per modelled planet")] = 64,
     metabolism: Annotated[
         str, typer.Option(help="fba (FBA of the stored models, fixed fallback) | fixed")
     ] = "fba",
@@ -92,13 +107,16 @@ def run(
             n_transits=transits,
             metabolism=metabolism,
             chunk_size=chunk_size,
+            max_transits=max_transits,
+            n_draws=draws,
         )
         t0 = time.perf_counter()
         started = c.start_run().execute(command)
         if not json:
             print(f"pipeline run {started.id}: {started.n_planets} planets", file=sys.stderr)
-        progress = None if json else _progress(t0)
-        c.run_pipeline().execute(started.id, progress=progress)
+        with progress_bar("pipeline", started.n_planets, json=json, unit="planets") as bar:
+            c.run_pipeline().execute(started.id,
+                                     progress=lambda done, total: bar.update(completed=done, total=total))
         view = c.get_run().execute(started.id, limit=max(top, 1))
         path = None
         if report is not None:
@@ -111,13 +129,6 @@ def run(
         print(f"elapsed {time.perf_counter() - t0:.1f} s")
         if path is not None:
             print(f"report written to {path}")
-
-
-def _progress(t0: float) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        print(f"  {done}/{total} planets ({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
-
-    return show
 
 
 def show(

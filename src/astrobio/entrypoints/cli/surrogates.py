@@ -11,7 +11,7 @@ import typer
 from astrobio.entrypoints.cli import context
 from astrobio.entrypoints.cli.climate import SetOpt, _base
 from astrobio.entrypoints.cli.errors import EXIT_INPUT, cli_errors, fail
-from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, table
+from astrobio.entrypoints.cli.render import JsonOpt, emit_json, fmt, progress, table
 
 train_app = typer.Typer(help="Train models.", no_args_is_help=True)
 surrogates_app = typer.Typer(help="Registered climate surrogates.", no_args_is_help=True)
@@ -45,7 +45,13 @@ def train_climate(
     accelerator: Annotated[str, typer.Option(help="cpu | gpu | auto")] = "cpu",
     devices: int = 1,
     strategy: Annotated[str, typer.Option(help="Lightning strategy: auto | ddp ...")] = "auto",
-    activate: Annotated[bool, typer.Option(help="make the new model the active one of its mode")] = True,
+    activate: Annotated[bool | None, typer.Option(
+        "--activate/--no-activate",
+        help="make the new model the active one of its mode (default: yes; with --search: no)")] = None,
+    search: Annotated[int | None, typer.Option(
+        help="hyperparameter search: N Optuna trials (--mode scalar|datacube); registers the best")] = None,
+    workers: Annotated[int, typer.Option(help="with --search: parallel workers (queue jobs or array)")] = 1,
+    search_timeout_s: Annotated[float, typer.Option(help="with --search: give up waiting after")] = 86400.0,
     submit: Annotated[str | None, typer.Option(
         help="run as a batch job on this backend (slurm | local) instead of here")] = None,
     cpus: Annotated[int, typer.Option(help="with --submit: CPUs per job")] = 8,
@@ -56,6 +62,17 @@ def train_climate(
 ) -> None:
     """Train climate surrogates on stored cubes, register them, activate them (or --submit a batch job)."""
     with cli_errors():
+        if search is not None:
+            from astrobio.entrypoints.cli.search import run_search
+
+            if mode not in ("scalar", "datacube"):
+                fail("--search tunes one mode: give --mode scalar or --mode datacube", EXIT_INPUT)
+            run_search(f"climate_{mode}", search, workers=workers, submit=submit, activate=bool(activate),
+                       seed=seed, timeout_s=search_timeout_s, json=json,
+                       config={"max_epochs": max_epochs, "batch_size": batch_size,
+                               "holdout_fraction": holdout_fraction, "seed": seed})
+            return
+        activate = True if activate is None else activate
         from astrobio.application.use_cases.surrogate_batch import SubmitTrainingToBatchCommand
         from astrobio.application.use_cases.surrogates import TrainingJobParams
 
@@ -75,10 +92,13 @@ def train_climate(
                                                f"log: {done.spec.workdir}/job.log")
             return
         use_case, cards = c.train_climate_surrogate(), []
-        for command in params.commands():
-            if not json:
-                print(f"training the {command.config.mode.value} surrogate …", file=sys.stderr)
-            cards.append(use_case.execute(command))
+        commands = params.commands()
+        with progress("training", len(commands), json=json, unit="surrogates") as bar:
+            for command in commands:
+                bar.update(description=f"training the {command.config.mode.value} surrogate "
+                                       f"(≤ {command.config.max_epochs} epochs)")
+                cards.append(use_case.execute(command))
+                bar.advance()
         _show_cards(cards, json, f"{len(cards)} surrogate(s) trained and registered")
 
 
@@ -100,7 +120,8 @@ def _predict_body(mode: str, sets: list[str] | None, input: Path | None) -> Any:
 
 
 def predict(
-    mode: Annotated[str, typer.Option(help="scalar (global means) | datacube (fields to a file)")] = "scalar",
+    mode: Annotated[str, typer.Option(help="scalar (global means) | datacube (fields to a file) | multiclass "
+                                      "| jwst | all (every model that applies, one answer)")] = "scalar",
     sets: SetOpt = None,
     input: Annotated[Path | None, typer.Option(
         "--input", "-i", help="JSON body of POST /predict (scalar) or POST /predict/datacube")] = None,
@@ -113,6 +134,9 @@ def predict(
         from astrobio.application.use_cases.surrogates import parse_mode
         from astrobio.entrypoints.predict_schemas import PredictionsRead, cube_to_hdf5, cube_to_netcdf
 
+        if mode in ("multiclass", "jwst", "all"):
+            _predict_modes(mode, sets, input, json)
+            return
         parse_mode(mode)
         if mode == "datacube" and out is None:
             fail("--mode datacube writes a file: give --out FILE.h5 (or FILE.nc)", EXIT_INPUT)
@@ -131,11 +155,55 @@ def predict(
         if json:
             emit_json({"path": str(out), "format": fmt_, "model_id": result.card.id,
                        "variables": sorted(result.cube.mean), "out_of_range": flagged,
+                       "ood_distance": result.cube.ood_distance, "answered_by": result.cube.answered_by,
                        "provenance": PredictionsRead.from_domain(result).provenance})
             return
         print(f"wrote {out} ({fmt_}; model {result.card.id[:12]}; {len(result.cube.mean)} variables)")
+        if result.cube.answered_by:
+            d = result.cube.ood_distance
+            print(f"answered by {result.cube.answered_by}" + ("" if d is None else f"; OOD distance {d:.2f}"))
         if flagged:
             print(f"warning: outside the training range: {', '.join(flagged)}", file=sys.stderr)
+
+
+def _predict_modes(mode: str, sets: list[str] | None, input: Path | None, json: bool) -> None:
+    """``--mode multiclass|jwst|all``: the body of ``POST /predict`` (``--input``) or one planet from
+    ``--set`` (climate parameters plus ``star_radius_sun``, ``star_mass_sun``, ``mass_earth``)."""
+    import msgspec
+
+    from astrobio.entrypoints.predict_all_schemas import PredictAllRead, PredictModesBody
+
+    if input is not None:
+        try:
+            raw = input.read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {input}: {exc.strerror}", EXIT_INPUT)
+        body = msgspec.json.decode(raw, type=PredictModesBody)
+        body = msgspec.structs.replace(body, mode=mode)
+    else:
+        body = msgspec.convert({"planets": [_base(sets)], "mode": mode}, PredictModesBody)
+    answers = context.container().predict_all().execute(body.to_command())
+    out = PredictAllRead.from_domain(mode, answers)
+    if json:
+        emit_json(out)
+        return
+    rows = []
+    for p in out.planets:
+        parts = []
+        if p.scalar is not None:
+            ts = p.scalar.values.get("ts_k")
+            parts.append(f"scalar: Ts {fmt(ts.mean, 4)} ± {fmt(ts.sigma, 2)} K" if ts else "scalar: ok")
+        if p.datacube is not None:
+            parts.append(f"datacube: {len(p.datacube.global_mean)} fields")
+        if p.multiclass is not None:
+            best = p.multiclass.most_likely
+            parts.append(f"multiclass: {best} ({p.multiclass.probabilities[best]:.2f})")
+        if p.jwst is not None:
+            parts.append(f"jwst: {len(p.jwst.wavelength_um)} bins denoised, "
+                         f"{len(p.jwst.parameters)} parameters retrieved")
+        skipped = "; ".join(f"{k}: {v}" for k, v in p.skipped.items()) or "—"
+        rows.append([str(p.index), p.name or "", "\n".join(parts) or "—", skipped])
+    table(f"predictions ({mode}: {', '.join(out.modes)})", ["#", "name", "answers", "skipped (why)"], rows)
 
 
 def _show_scalar(out: Any, json: bool) -> None:

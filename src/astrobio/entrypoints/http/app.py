@@ -19,6 +19,8 @@ from astrobio.entrypoints.http import (
     jobs,
     jwst,
     metabolism,
+    metrics,
+    models,
     pathways,
     pipeline,
     planets,
@@ -26,6 +28,7 @@ from astrobio.entrypoints.http import (
     rank,
     spectra,
 )
+from astrobio.entrypoints.http.access import AccessMiddleware, access_guard
 from astrobio.entrypoints.http.errors import handle_exception
 from astrobio.entrypoints.http.middleware import RequestIdMiddleware
 from astrobio.entrypoints.http.services import HttpServices
@@ -53,8 +56,9 @@ def create_app(container: Container | None = None) -> Litestar:
         route_handlers=[
             *health.ROUTES, *planets.ROUTES, *assess.ROUTES, *rank.ROUTES, *jobs.ROUTES, *climate.ROUTES,
             *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES,
-            *jwst.ROUTES, *genomes.ROUTES, *pipeline.ROUTES,
+            *jwst.ROUTES, *genomes.ROUTES, *pipeline.ROUTES, *metrics.ROUTES, *models.ROUTES,
         ],
+        guards=[access_guard],  # per route: read / compute / write / admin (see .access)
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],
         on_shutdown=[svc.stop],
@@ -67,6 +71,7 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Wrap the whole ASGI handler rather than registering route middleware, so requests
     # that match no route (404/405) get a request id and an access line too.
-    app.asgi_handler = governance.AccessGuardMiddleware(app.asgi_handler, svc)  # auth + audit
+    app.asgi_handler = AccessMiddleware(app.asgi_handler, svc)  # who is calling + audit
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
+    app.asgi_handler = metrics.MetricsMiddleware(app.asgi_handler)  # latency per route template
     return app

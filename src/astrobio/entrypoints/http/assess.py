@@ -9,6 +9,7 @@ from litestar import Request, post
 from litestar.openapi.datastructures import ResponseSpec
 
 from astrobio.application.use_cases.assess_planet import AssessPlanet, AssessPlanetCommand
+from astrobio.entrypoints.http.access import COMPUTE
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import services
 from astrobio.entrypoints.schemas import AssessBody, AssessmentRead, Problem
@@ -21,7 +22,7 @@ BAD_BODY = {
 
 # Pure CPU work of a few microseconds: run it on the event loop, no thread hop.
 @post(
-    "/assess", status_code=200, tags=["science"], summary="Assess one planet",
+    "/assess", opt=COMPUTE, status_code=200, tags=["science"], summary="Assess one planet",
     description=inspect.getdoc(AssessPlanet), operation_class=json_body(AssessBody), responses=BAD_BODY,
 )
 async def assess(request: Request[Any, Any, Any]) -> AssessmentRead:

@@ -8,22 +8,57 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, RequestBody, Schema
 
 T = TypeVar("T", bound=msgspec.Struct)
+
+#: The largest integer a parameter may carry: SQL BIGINT / int64 (beyond it: 422, not a 500).
+INT64_MAX = 2**63 - 1
+
+#: Deepest JSON nesting any body accepts. Real bodies nest a few levels; a deeper document is
+#: refused (400) before it reaches a recursive parser.
+MAX_JSON_DEPTH = 64
+
+
+def check_json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> None:
+    """Raise a 400 when ``raw`` nests arrays/objects deeper than ``limit`` (strings are skipped).
+
+    Counting the brackets first makes the common case (a shallow body) one C-level pass.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return
+    depth = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                raise ClientException(f"JSON nested deeper than {limit} levels")
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
 
 
 def decode_body(raw: bytes, type_: type[T], *, default: T | None = None) -> T:
     """Decode a JSON body into ``type_``.
 
     An empty (or blank) body gives ``default``, or a 400 when there is none. Malformed
-    JSON raises ``msgspec.DecodeError`` (400) and a schema violation
-    ``msgspec.ValidationError`` (422); :mod:`.errors` maps both.
+    JSON, or JSON nested deeper than :data:`MAX_JSON_DEPTH`, is a 400; a schema violation
+    raises ``msgspec.ValidationError`` (422); :mod:`.errors` maps both.
     """
     if not raw.strip():
         if default is not None:
             return default
         raise ClientException("empty body: send a JSON object")
+    check_json_depth(raw)
     return msgspec.json.decode(raw, type=type_)
 
 
@@ -54,12 +89,18 @@ def json_body(type_: type[msgspec.Struct], *, required: bool = True) -> type[Ope
     description = inspect.getdoc(type_) or type_.__name__
     if not required:
         description += " An empty body means every default."
+    # Worked examples: ``__examples__`` on the body Struct, a list of ``(summary, body)`` pairs.
+    examples = {f"example{i + 1}": Example(summary=summary, value=value)
+                for i, (summary, value) in enumerate(getattr(type_, "__examples__", ()))}
+    if examples:
+        schema["examples"] = [e.value for e in examples.values()]
 
     @dataclass
     class BodyOperation(Operation):
         def __post_init__(self) -> None:
             self.request_body = RequestBody(
-                content={"application/json": OpenAPIMediaType(schema=cast(Schema, schema))},
+                content={"application/json": OpenAPIMediaType(schema=cast(Schema, schema),
+                                                              examples=cast(Any, examples) or None)},
                 description=description,
                 required=required,
             )

@@ -17,8 +17,7 @@ from astrobio.application.use_cases.climate_cubes import (
     ListCubes,
 )
 from astrobio.application.use_cases.climate_sweeps import GetSweep, PlanSweep
-from astrobio.application.use_cases.jobs import SubmitJobCommand
-from astrobio.bootstrap.container import CLIMATE_SWEEP_JOB
+from astrobio.application.use_cases.submissions import SubmitSweepCommand
 from astrobio.entrypoints.climate_schemas import (
     CubePageRead,
     CubeRead,
@@ -27,7 +26,7 @@ from astrobio.entrypoints.climate_schemas import (
     SweepRead,
 )
 from astrobio.entrypoints.http.assess import BAD_BODY
-from astrobio.entrypoints.http.bodies import decode_body, json_body
+from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import JobRead, Problem
 
@@ -38,7 +37,7 @@ MEDIA = {"netcdf": "application/x-netcdf", "hdf5": "application/x-hdf5"}
 @get("/climate/cubes", tags=["climate"], summary="List climate cubes", description=inspect.getdoc(ListCubes))
 async def list_cubes(
     request: Request[Any, Any, Any],
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
 ) -> CubePageRead:
     page = await in_thread(services(request).container.list_cubes().execute, offset, limit)
@@ -72,8 +71,8 @@ async def cube_data(
     request: Request[Any, Any, Any],
     cube_id: Annotated[str, PathParameter()],
     var: Annotated[str, Parameter(description="variable name, e.g. ts or ta")],
-    time: Annotated[int | None, Parameter(ge=0, description="time index")] = None,
-    lev: Annotated[int | None, Parameter(ge=0, description="level index")] = None,
+    time: Annotated[int | None, Parameter(ge=0, le=INT64_MAX, description="time index")] = None,
+    lev: Annotated[int | None, Parameter(ge=0, le=INT64_MAX, description="level index")] = None,
     format: Annotated[
         Literal["netcdf", "hdf5"], Parameter(description="netcdf (default) or hdf5")
     ] = "netcdf",
@@ -113,18 +112,10 @@ async def get_sweep(request: Request[Any, Any, Any], sweep_id: Annotated[str, Pa
 )
 async def submit_sweep(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     body = decode_body(await request.body(), SweepJobBody)
-    c = services(request).container
-    status = await in_thread(c.plan_sweep().execute, body.sweep.to_command())
-    command = SubmitJobCommand(
-        kind=CLIMATE_SWEEP_JOB,
-        params={
-            "sweep_id": status.sweep.id,
-            "backend": body.backend,
-            "ranks": body.ranks,
-            "poll_interval_s": body.poll_interval_s,
-        },
-    )
-    job = await in_thread(c.submit_job().execute, command)
+    command = SubmitSweepCommand(sweep=body.sweep.to_command(), backend=body.backend, ranks=body.ranks,
+                                 poll_interval_s=body.poll_interval_s)
+    submitted = await in_thread(services(request).container.submit_sweep().execute, command)
+    job, status = submitted.job, submitted.status
     return Response(
         {"job": JobRead.from_domain(job), "sweep": SweepRead.from_domain(status)},
         status_code=202,

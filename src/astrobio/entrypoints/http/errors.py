@@ -11,7 +11,11 @@ Litestar ``ValidationException`` with a named key      422     query / path para
 ``CatalogUnreadable`` (any other ``DomainError``)
 ``NotFound``                                           404
 ``Conflict``                                           409
-``UpstreamUnavailable``                                503
+``UpstreamUnavailable`` (database busy, locked, shut   503     with ``Retry-After``; driver errors are
+down, connection lost; queue; archive; audit log)              classified by ``bootstrap.database``
+JSON nested too deep                                   400     (:func:`.bodies.check_json_depth`)
+``ArithmeticError`` (an input outside the range where  422     e.g. an orbit of 1e-200 AU
+the formulas are defined: overflow, division by 0)
 other Litestar ``HTTPException`` (404 route, 405 ...)  its own
 anything else                                          500     logged with traceback; generic body
 =====================================================  ======  ==========================================
@@ -28,12 +32,16 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from astrobio.bootstrap.database import unavailable_error
 from astrobio.domain.errors import Conflict, DomainError, NotFound, UpstreamUnavailable
 from astrobio.entrypoints.schemas import Problem, decode_error_field
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 log = structlog.get_logger("astrobio.http")
+
+#: Seconds a client should wait before retrying a 503 whose cause gives no better hint.
+DEFAULT_RETRY_AFTER_S = 5
 
 _NAMED_FIELD = re.compile(r"(?:missing required field|unknown field) `([^`]+)`")
 
@@ -81,13 +89,22 @@ def problem_for(exc: Exception) -> Problem:
         return _from_validation_exception(exc)
     if isinstance(exc, HTTPException):
         return _problem(exc.status_code, exc.detail or HTTPStatus(exc.status_code).phrase)
+    if isinstance(exc, ArithmeticError):
+        return _problem(422, "an input lies outside the range where the computation is defined "
+                             f"({type(exc).__name__}): check units and magnitudes")
+    if isinstance(exc, RecursionError):
+        return _problem(400, "request nested too deeply")
     return _problem(500, "unexpected server error; quote the X-Request-ID response header when reporting it")
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     """Litestar exception handler registered for ``Exception`` (so it sees every error)."""
+    if not isinstance(exc, DomainError | HTTPException | msgspec.MsgspecError):
+        exc = unavailable_error(exc) or exc  # a busy / lost database is a 503, not a bug
     problem = problem_for(exc)
     headers: dict[str, str] = {}
+    if problem.status == 503:
+        headers["Retry-After"] = str(getattr(exc, "retry_after_s", DEFAULT_RETRY_AFTER_S))
     if problem.status >= 500 and not isinstance(exc, UpstreamUnavailable | HTTPException):
         log.error("http.unhandled_exception", method=request.method, path=request.url.path, exc_info=exc)
     elif isinstance(exc, UpstreamUnavailable):

@@ -9,9 +9,9 @@ from litestar import Request, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
 
+from astrobio.application.use_cases.access import clearance as clearance_of
 from astrobio.application.use_cases.genomes import GetGenome, GetModelGenome, ListGenomes
 from astrobio.application.use_cases.populations import ListPopulations
-from astrobio.domain.access import Right, max_level
 from astrobio.domain.dataset_version import SecurityLevel
 from astrobio.entrypoints.genomes_schemas import (
     GenomePageRead,
@@ -22,7 +22,7 @@ from astrobio.entrypoints.genomes_schemas import (
     PopulationsRead,
     QcRead,
 )
-from astrobio.entrypoints.http.governance import principal_of
+from astrobio.entrypoints.http.access import SENSITIVE, principal_of
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import Problem
 
@@ -32,10 +32,13 @@ NOT_FOUND = {404: ResponseSpec(Problem, description="no such genome or model, or
 
 def clearance(request: Request[Any, Any, Any]) -> SecurityLevel:
     """The highest security level the caller may read (genomes above it answer 404)."""
-    return max_level(principal_of(request).role, Right.READ) or SecurityLevel.PUBLIC
+    return clearance_of(principal_of(request))
 
 
-@get("/genomes", tags=["genomes"], summary="List ingested genomes", description=inspect.getdoc(ListGenomes))
+@get(
+    "/genomes", opt=SENSITIVE, tags=["genomes"], summary="List ingested genomes",
+    description=inspect.getdoc(ListGenomes),
+)
 async def list_genomes(
     request: Request[Any, Any, Any],
     offset: Annotated[int, Parameter(ge=0, le=INT32_MAX)] = 0,
@@ -55,6 +58,7 @@ async def list_genomes(
 
 @get(
     "/genomes/{accession:str}",
+    opt=SENSITIVE,
     tags=["genomes"],
     summary="One genome: statistics, QC, linked models",
     description=inspect.getdoc(GetGenome),
@@ -71,6 +75,7 @@ async def get_genome(
 
 @get(
     "/genomes/{accession:str}/qc",
+    opt=SENSITIVE,
     tags=["genomes"],
     summary="A genome's QC reports (FCS, ANI, CheckM, BUSCO)",
     description=inspect.getdoc(GetGenome),
@@ -91,6 +96,7 @@ async def get_genome_qc(
 
 @get(
     "/metabolic-models/{model_id:str}/genome",
+    opt=SENSITIVE,
     tags=["genomes", "metabolism"],
     summary="The genome(s) a metabolic model was built from, with QC",
     description=inspect.getdoc(GetModelGenome),

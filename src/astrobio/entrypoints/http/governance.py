@@ -1,30 +1,27 @@
 """Datasets, versions, quality and lineage: GET /datasets[/{id}[/versions|/quality|/lineage|/diff]],
-POST /datasets/{id}/tags, POST /datasets/{id}/rollback; and the access guard of the whole API.
+POST /datasets/{id}/tags, POST /datasets/{id}/rollback.
 
-Access (``ASTROBIO_AUTH``):
+Access (``ASTROBIO_AUTH``; the rules live in :mod:`.access`):
 
 * ``off`` (default, embedded single-user mode): every request acts as the local administrator;
   mutating requests are still audited.
-* ``on``: every mutating request (POST, PUT, PATCH, DELETE) needs an API key (``X-API-Key`` or
-  ``Authorization: Bearer``): 401 without a valid one, 403 when the role may not write; reads
-  without a key act as *anonymous* (PUBLIC data only). A dataset the caller may not read answers
-  404, exactly like one that does not exist.
+* ``on``: every POST needs an API key (``X-API-Key`` or ``Authorization: Bearer``): 401 without
+  a valid one, 403 when the role may not write; reads without a key act as *anonymous* (PUBLIC
+  data only). A dataset the caller may not read answers 404, exactly like one that does not
+  exist. Every read by a caller cleared for RESTRICTED data is audited.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 import structlog
 from litestar import Request, get, post
-from litestar.enums import ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from astrobio.application.use_cases.datasets import (
     DiffDatasetVersions,
@@ -35,8 +32,7 @@ from astrobio.application.use_cases.datasets import (
     RollbackTag,
     TagDatasetVersion,
 )
-from astrobio.domain.access import ANONYMOUS, LOCAL_ADMIN, AccessDenied, Principal, Right, Unauthenticated
-from astrobio.domain.dataset_version import SecurityLevel
+from astrobio.domain.access import AccessDenied
 from astrobio.entrypoints.governance_schemas import (
     DatasetPageRead,
     DatasetRead,
@@ -46,15 +42,15 @@ from astrobio.entrypoints.governance_schemas import (
     VersionListRead,
     VersionRead,
 )
+from astrobio.entrypoints.http.access import SENSITIVE, principal_of
 from astrobio.entrypoints.http.assess import BAD_BODY
-from astrobio.entrypoints.http.bodies import decode_body, json_body
-from astrobio.entrypoints.http.services import HttpServices, in_thread, services
+from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
+from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import Problem
 
 log = structlog.get_logger("astrobio.http")
+__all__ = ["ROUTES", "principal_of"]
 
-PRINCIPAL_KEY = "astrobio.principal"
-MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_FOUND = {404: ResponseSpec(Problem, description="no such dataset or version, or not visible to you")}
 WRITE_ERRORS = {
     **NOT_FOUND,
@@ -69,115 +65,6 @@ VersionRef = Annotated[
 ]
 
 
-def principal_of(request: Request[Any, Any, Any]) -> Principal:
-    p = request.scope.get(PRINCIPAL_KEY)
-    return p if isinstance(p, Principal) else ANONYMOUS
-
-
-def _token(scope: Scope) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"x-api-key":
-            return value.decode("latin-1").strip() or None
-        if key == b"authorization":
-            scheme, _, cred = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and cred.strip():
-                return cred.strip()
-    return None
-
-
-async def _problem(
-    send: Send, status: int, title: str, detail: str, headers: list[tuple[bytes, bytes]]
-) -> None:
-    body = msgspec.json.encode(Problem(title=title, status=status, detail=detail))
-    start: Any = {
-        "type": "http.response.start",
-        "status": status,
-        "headers": [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            *headers,
-        ],
-    }
-    await send(start)
-    end: Any = {"type": "http.response.body", "body": body}
-    await send(end)
-
-
-class AccessGuardMiddleware:
-    """Authenticate, authorise mutations, and audit (ASGI, around every route)."""
-
-    def __init__(self, app: ASGIApp, svc: HttpServices) -> None:
-        self.app = app
-        self.svc = svc
-
-    async def _principal(self, scope: Scope) -> Principal | None:
-        """The caller, or None when the presented key is invalid."""
-        if not self.svc.settings.auth:
-            return LOCAL_ADMIN
-        token = _token(scope)
-        if token is None:
-            return ANONYMOUS
-        try:
-            return await asyncio.to_thread(self.svc.container.governance.authenticate().execute, token)
-        except Unauthenticated:
-            return None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        method, path = scope["method"], scope["path"]
-        client = scope.get("client")
-        address = f"{client[0]}" if client else ""
-        principal = await self._principal(scope)
-        mutating = method in MUTATING
-        status = 500
-        if principal is None or (mutating and principal is ANONYMOUS):
-            status = 401
-            await _problem(
-                send,
-                401,
-                "Unauthorized",
-                "a valid API key is required (X-API-Key header)",
-                [(b"www-authenticate", b'Bearer realm="astrobio"')],
-            )
-        elif mutating and not principal.can(Right.WRITE, SecurityLevel.INTERNAL):
-            status = 403
-            await _problem(send, 403, "Forbidden", f"role {principal.role.value} may not modify data", [])
-        else:
-            scope[PRINCIPAL_KEY] = principal  # type: ignore[literal-required]
-
-            async def capture(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
-            try:
-                await self.app(scope, receive, capture)
-            finally:
-                if mutating or path.startswith("/datasets"):
-                    await self._audit(principal, method, path, address, status)
-            return
-        await self._audit(principal, method, path, address, status)
-
-    async def _audit(
-        self, principal: Principal | None, method: str, path: str, client: str, status: int
-    ) -> None:
-        actor = principal.name if principal is not None else "invalid-key"
-        try:
-            await asyncio.to_thread(
-                self.svc.container.governance.record_audit().execute,
-                actor,
-                f"http.{method.lower()}",
-                path[:500],
-                client,
-                str(status),
-            )
-        except Exception as exc:  # the response is already sent; never turn it into a 500
-            log.error("audit.append_failed", path=path, error=str(exc))
-
-
 def _gov(request: Request[Any, Any, Any]) -> Any:
     return services(request).container.governance
 
@@ -190,7 +77,10 @@ async def _guarded(fn: Any, *args: Any) -> Any:
         raise PermissionDeniedException(detail=exc.message) from None
 
 
-@get("/datasets", tags=["datasets"], summary="Search datasets", description=inspect.getdoc(ListDatasets))
+@get(
+    "/datasets", opt=SENSITIVE, tags=["datasets"], summary="Search datasets",
+    description=inspect.getdoc(ListDatasets),
+)
 async def list_datasets(
     request: Request[Any, Any, Any],
     q: Annotated[
@@ -200,7 +90,7 @@ async def list_datasets(
         ),
     ] = None,
     kind: Annotated[str | None, Parameter(max_length=64)] = None,
-    offset: Annotated[int, Parameter(ge=0)] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
 ) -> DatasetPageRead:
     page = await in_thread(
@@ -211,6 +101,7 @@ async def list_datasets(
 
 @get(
     "/datasets/{dataset_id:str}",
+    opt=SENSITIVE,
     tags=["datasets"],
     summary="One dataset",
     description=inspect.getdoc(GetDataset),
@@ -225,6 +116,7 @@ async def get_dataset(
 
 @get(
     "/datasets/{dataset_id:str}/versions",
+    opt=SENSITIVE,
     tags=["datasets"],
     summary="A dataset's versions",
     description=inspect.getdoc(GetDataset),
@@ -243,6 +135,7 @@ async def list_versions(
 
 @get(
     "/datasets/{dataset_id:str}/quality",
+    opt=SENSITIVE,
     tags=["datasets"],
     summary="Quality report of a version",
     description=inspect.getdoc(GetVersion),
@@ -257,6 +150,7 @@ async def get_quality(
 
 @get(
     "/datasets/{dataset_id:str}/lineage",
+    opt=SENSITIVE,
     tags=["datasets"],
     summary="Lineage as W3C PROV-JSON",
     description=inspect.getdoc(ExportLineage),
@@ -273,6 +167,7 @@ async def get_lineage(
 
 @get(
     "/datasets/{dataset_id:str}/diff",
+    opt=SENSITIVE,
     tags=["datasets"],
     summary="Diff two versions",
     description=inspect.getdoc(DiffDatasetVersions),
@@ -289,12 +184,22 @@ async def get_diff(
 
 
 class TagBody(msgspec.Struct, forbid_unknown_fields=True):
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("tag the current main version as reviewed",
+         {"version": "main", "tag": "reviewed", "reason": "checked against the archive"}),
+    ]
     version: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] = "main"
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 class RollbackBody(msgspec.Struct, forbid_unknown_fields=True):
+    #: Worked examples (summary, body): in the OpenAPI schema and posted by the test suite.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("point the reviewed tag back at main",
+         {"tag": "reviewed", "to": "main", "reason": "rollback"}),
+    ]
     tag: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] = "main"
     to: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
     reason: Annotated[str, msgspec.Meta(max_length=500)] = "rollback"

@@ -14,12 +14,15 @@ from astrobio.application.use_cases.jobs import GetJob, SubmitJob, SubmitJobComm
 from astrobio.bootstrap.container import INGEST_CATALOG_JOB
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
+from astrobio.entrypoints.http.import_paths import confine_paths
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import IngestCatalogBody, JobRead, Problem, SubmitJobBody
+from astrobio.entrypoints.sweep_progress import job_progress
 
 _INGEST_DOC = (
-    "Queue an ingestion of a catalog snapshot (`source`: `bundled`, `archive` or a file path "
-    "the workers can read); poll `GET /jobs/{id}` (the `Location` header) for the outcome.\n\n"
+    "Queue an ingestion of a catalog snapshot (`source`: `bundled`, `archive` or a file inside "
+    "the server's import directories, `ASTROBIO_IMPORT_DIRS`); poll `GET /jobs/{id}` (the `Location` "
+    "header) for the outcome.\n\n"
     + (inspect.getdoc(SubmitJob) or "") + "\n\nThe job runs:\n\n" + (inspect.getdoc(IngestCatalog) or "")
 )
 
@@ -31,7 +34,8 @@ _INGEST_DOC = (
 )
 async def submit_ingest_catalog(request: Request[Any, Any, Any]) -> Response[JobRead]:
     body = decode_body(await request.body(), IngestCatalogBody, default=IngestCatalogBody())
-    command = SubmitJobCommand(kind=INGEST_CATALOG_JOB, params={"source": body.source})
+    source = confine_paths(body.source, services(request).settings.import_dirs, "source", "source")
+    command = SubmitJobCommand(kind=INGEST_CATALOG_JOB, params={"source": source})
     job = await in_thread(services(request).container.submit_job().execute, command)
     return Response(JobRead.from_domain(job), status_code=202, headers={"Location": f"/jobs/{job.id}"})
 
@@ -45,7 +49,8 @@ async def submit_ingest_catalog(request: Request[Any, Any, Any]) -> Response[Job
 )
 async def submit_job(request: Request[Any, Any, Any]) -> Response[JobRead]:
     body = decode_body(await request.body(), SubmitJobBody)
-    command = SubmitJobCommand(kind=body.kind, params=dict(body.params))
+    params = confine_paths(dict(body.params), services(request).settings.import_dirs)
+    command = SubmitJobCommand(kind=body.kind, params=params)
     job = await in_thread(services(request).container.submit_job().execute, command)
     return Response(JobRead.from_domain(job), status_code=202, headers={"Location": f"/jobs/{job.id}"})
 
@@ -61,8 +66,9 @@ async def job_kinds(request: Request[Any, Any, Any]) -> list[str]:
     responses={404: ResponseSpec(Problem, description="no job with that id")},
 )
 async def get_job(request: Request[Any, Any, Any], job_id: Annotated[str, PathParameter()]) -> JobRead:
-    job = await in_thread(services(request).container.get_job().execute, job_id)
-    return JobRead.from_domain(job)
+    container = services(request).container
+    job = await in_thread(container.get_job().execute, job_id)
+    return JobRead.from_domain(job, await in_thread(job_progress, container, job))
 
 
 ROUTES = [submit_job, submit_ingest_catalog, job_kinds, get_job]

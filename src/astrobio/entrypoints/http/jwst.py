@@ -26,8 +26,12 @@ from astrobio.application.use_cases.jwst import (
     TrainJwstModel,
 )
 from astrobio.bootstrap.jwst_container import JWST_RETRIEVE_JOB, JWST_TRAIN_JOB, posterior_to_dict
+from astrobio.domain.errors import InvalidQuantity
+from astrobio.domain.retrieval import RetrievalSystem, system_from_planet
+from astrobio.domain.retrieval import gravity_m_s2 as gravity_from_mass
+from astrobio.entrypoints.http.access import COMPUTE
 from astrobio.entrypoints.http.assess import BAD_BODY
-from astrobio.entrypoints.http.bodies import decode_body, json_body
+from astrobio.entrypoints.http.bodies import check_json_depth, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.jwst_schemas import (
     MEDIA,
@@ -58,7 +62,10 @@ async def _body(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
     data = await request.body()
     if not data.strip():
         raise ClientException("empty body: send an x1d FITS file, CSV or JSON spectrum")
-    return data, format_of(request.headers.get("content-type", ""), data)
+    fmt = format_of(request.headers.get("content-type", ""), data)
+    if fmt == "json":
+        check_json_depth(data)
+    return data, fmt
 
 
 @post(
@@ -79,6 +86,36 @@ async def denoise(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(out, media_type=MEDIA[fmt], headers={"X-Model-Id": spectrum.meta.get("MODEL", "")})
 
 
+def retrieval_system(
+    c: Any,
+    *,
+    planet: str | None,
+    star_radius_sun: float | None,
+    planet_mass_earth: float | None,
+    planet_radius_earth: float | None,
+    gravity: float | None,
+    background: str | None,
+) -> RetrievalSystem | None:
+    """The host / planet / background a retrieval assumes: from the named catalog planet, overridden by
+    the explicit values; None when nothing is given (the estimator's training system)."""
+    if planet is None and star_radius_sun is None and planet_mass_earth is None and gravity is None \
+            and background is None:
+        return None
+    base = system_from_planet(c.get_planet().execute(planet)) if planet is not None else RetrievalSystem()
+    g = gravity
+    if g is None and planet_mass_earth is not None:
+        if planet_radius_earth is None:
+            raise InvalidQuantity("planet_mass_earth needs planet_radius_earth to give the gravity",
+                                  field="planet_radius_earth")
+        g = gravity_from_mass(planet_mass_earth, planet_radius_earth)
+    return RetrievalSystem(
+        star_radius_sun=base.star_radius_sun if star_radius_sun is None else star_radius_sun,
+        gravity_m_s2=base.gravity_m_s2 if g is None else g,
+        background=base.background if background is None else background,
+        source=base.source if planet is not None else "request",
+    )
+
+
 @post(
     "/jwst/retrieve",
     status_code=200,
@@ -94,13 +131,26 @@ async def denoise(request: Request[Any, Any, Any]) -> Response[bytes]:
 async def retrieve(
     request: Request[Any, Any, Any],
     n_samples: Annotated[int, Parameter(ge=100, le=20000)] = 2000,
-    seed: Annotated[int, Parameter(ge=0)] = 0,
+    seed: Annotated[int, Parameter(ge=0, le=2**32 - 1)] = 0,
     fallback: Annotated[bool, Parameter(description="nested sampling for flagged inputs")] = True,
     job: Annotated[bool, Parameter(description="run as a background job")] = False,
+    planet: Annotated[str | None, Parameter(
+        description="catalog planet: host radius, gravity (mass / radius^2) and background from it")] = None,
+    star_radius_sun: Annotated[float | None, Parameter(gt=0, description="host radius, R_sun")] = None,
+    planet_mass_earth: Annotated[float | None, Parameter(gt=0, description="planet mass, M_earth")] = None,
+    planet_radius_earth: Annotated[float | None, Parameter(gt=0, description="with the mass: g")] = None,
+    gravity_m_s2: Annotated[float | None, Parameter(gt=0, description="planet surface gravity")] = None,
+    background: Annotated[str | None, Parameter(description="N2 or H2 (H2/He)")] = None,
 ) -> Response[Any]:
     data, fmt = await _body(request)
     c = services(request).container
-    command = RetrieveAtmosphereCommand(data=data, fmt=fmt, n_samples=n_samples, seed=seed, fallback=fallback)
+    system = await in_thread(lambda: retrieval_system(
+        c, planet=planet, star_radius_sun=star_radius_sun, planet_mass_earth=planet_mass_earth,
+        planet_radius_earth=planet_radius_earth, gravity=gravity_m_s2, background=background))
+    command = RetrieveAtmosphereCommand(data=data, fmt=fmt, n_samples=n_samples, seed=seed, fallback=fallback,
+                                        system=system)
+    if system is not None and not system.is_training_system:
+        job = True  # nested sampling for another system takes minutes: always a background job
     if job or len(data) > JOB_THRESHOLD_BYTES:
         # Parse now so a bad file is a 4xx here, not a failed job later; the job gets JSON.
         spectrum = await in_thread(c.jwst.codec().read, data, fmt)
@@ -112,6 +162,10 @@ async def retrieve(
             "seed": seed,
             "fallback": fallback,
         }
+        if system is not None:
+            params["system"] = {"star_radius_sun": system.star_radius_sun,
+                                "gravity_m_s2": system.gravity_m_s2,
+                                "background": system.background, "source": system.source}
         submitted = await in_thread(
             c.submit_job().execute, SubmitJobCommand(kind=JWST_RETRIEVE_JOB, params=params)
         )
@@ -123,7 +177,7 @@ async def retrieve(
 
 
 @post(
-    "/predict/multiclass",
+    "/predict/multiclass", opt=COMPUTE,
     status_code=200,
     tags=["jwst", "planets"],
     summary="Planet class probabilities",

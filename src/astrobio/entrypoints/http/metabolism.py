@@ -14,7 +14,7 @@ from astrobio.application.use_cases.metabolism import (
     ListMetabolicModels,
     SimulateMetabolism,
 )
-from astrobio.entrypoints.http.bodies import decode_body, json_body
+from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.metabolism_schemas import (
     ModelListRead,
@@ -39,7 +39,9 @@ BAD_BODY = {
      description=inspect.getdoc(ListMetabolicModels))
 async def list_models(
     request: Request[Any, Any, Any],
-    taxid: Annotated[int | None, Parameter(ge=1, description="only models of this NCBI taxid")] = None,
+    taxid: Annotated[
+        int | None, Parameter(ge=1, le=INT64_MAX, description="only models of this NCBI taxid")
+    ] = None,
 ) -> ModelListRead:
     models = await in_thread(services(request).container.metabolism.list_models().execute, taxid)
     return ModelListRead(items=[ModelSummaryRead.from_domain(m) for m in models], total=len(models))

@@ -9,9 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
 
-from astrobio.application.use_cases.jobs import SubmitJobCommand
 from astrobio.application.use_cases.pipeline import GetPipelineRun, RunPipeline, StartPipelineRun
-from astrobio.bootstrap.pipeline_container import PIPELINE_CHUNK_JOB, PIPELINE_RUN_JOB
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import HttpServices, in_thread, services
@@ -20,18 +18,8 @@ from astrobio.entrypoints.schemas import Problem
 
 
 def _submit(svc: HttpServices, body: PipelineRunBody) -> PipelineRunRead:
-    container = svc.container
-    run = container.pipeline.start_run().execute(body.to_command())
-    submit = container.submit_job()
-    if body.fan_out:
-        chunks = container.pipeline.run_pipeline().chunks(run.id)
-        jobs = [
-            submit.execute(SubmitJobCommand(kind=PIPELINE_CHUNK_JOB, params={"run_id": run.id, "planets": c}))
-            for c in chunks
-        ]
-    else:
-        jobs = [submit.execute(SubmitJobCommand(kind=PIPELINE_RUN_JOB, params={"run_id": run.id}))]
-    return PipelineRunRead.from_run(run, job_ids=[j.id for j in jobs])
+    done = svc.container.submit_pipeline_run().execute(body.to_command(), fan_out=body.fan_out)
+    return PipelineRunRead.from_run(done.run, job_ids=[j.id for j in done.jobs])
 
 
 @post(

@@ -8,6 +8,7 @@ loaded by the registry on the first prediction, never at API start-up.
 from __future__ import annotations
 
 import inspect
+import time
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -23,9 +24,12 @@ from astrobio.application.use_cases.surrogates import (
     TrainClimateSurrogate,
 )
 from astrobio.bootstrap.container import TRAIN_CLIMATE_JOB
+from astrobio.bootstrap.monitoring import observe_inference
+from astrobio.entrypoints.http.access import ADMIN, COMPUTE
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
+from astrobio.entrypoints.predict_all_schemas import ModeProbe, PredictAllRead, PredictModesBody
 from astrobio.entrypoints.predict_schemas import (
     DatacubeBody,
     ModelCardRead,
@@ -45,16 +49,30 @@ _PREDICT_DOC = inspect.getdoc(PredictClimate) or ""
 
 
 @post(
-    "/predict", status_code=200, tags=["climate"], summary="Predict global-mean climate (scalar surrogate)",
+    "/predict", opt=COMPUTE, status_code=200,
+    tags=["climate"], summary="Predict global-mean climate (scalar surrogate)",
     description=_PREDICT_DOC + "\n\nPer planet: `values` {name: {mean, sigma, units}}, `out_of_range` "
-    "(inputs outside the training ranges), `verdict` (thermal class and P(liquid water)), `model_id`.",
+    "(inputs outside the training ranges), `verdict` (thermal class and P(liquid water)), `model_id`."
+    "\n\nWith `mode` `multiclass`, `jwst` or `all` (1-16 planets; each may add "
+    "`star_radius_sun`, `star_mass_sun`, `mass_earth`, `name` and a transmission `spectrum`) the answer "
+    "holds, per planet, every model that applies: `scalar`, `datacube` (area-weighted global means), "
+    "`multiclass`, `jwst` (denoised spectrum + retrieval summary), with `skipped` {mode: reason} for "
+    "the rest and `latency_ms` per model.",
     operation_class=json_body(PredictBody), responses={**BAD_BODY, **NO_MODEL},
 )
-async def predict(request: Request[Any, Any, Any]) -> PredictionsRead:
-    command = decode_body(await request.body(), PredictBody).to_command()
+async def predict(request: Request[Any, Any, Any]) -> PredictionsRead | PredictAllRead:
+    raw = await request.body()
     c = services(request).container
+    mode = decode_body(raw, ModeProbe, default=ModeProbe()).mode
+    if mode not in ("scalar", "datacube"):  # multiclass | jwst | all: every model that applies
+        modes = decode_body(raw, PredictModesBody)
+        answers = await in_thread(lambda: c.predict_all().execute(modes.to_command()))
+        return PredictAllRead.from_domain(modes.mode, answers)
+    command = decode_body(raw, PredictBody).to_command()
     # Building the use case resolves the registry: keep that off the event loop too.
+    start = time.perf_counter()
     result = await in_thread(lambda: c.predict_climate().execute(command))
+    observe_inference("scalar", time.perf_counter() - start)
     return PredictionsRead.from_domain(result)
 
 
@@ -64,7 +82,8 @@ def _encode(result: ClimatePredictions, body: DatacubeBody) -> bytes:
 
 
 @post(
-    "/predict/datacube", status_code=200, tags=["climate"], summary="Predict climate fields as HDF5 / NetCDF",
+    "/predict/datacube", opt=COMPUTE, status_code=200,
+    tags=["climate"], summary="Predict climate fields as HDF5 / NetCDF",
     description=_PREDICT_DOC + "\n\nThe file holds `<var>` and `<var>_sigma` (float32, `units`) on "
     "`lev`, `lat`, `lon` dimension scales (NetCDF-4 layout: h5py, netCDF4 and xarray open it); the "
     "inputs are file attributes `input_<name>`. Out-of-range inputs are listed in the `out_of_range` "
@@ -77,13 +96,19 @@ async def predict_datacube(request: Request[Any, Any, Any]) -> Response[bytes]:
     body = decode_body(await request.body(), DatacubeBody, default=DatacubeBody())
     command = body.to_command()
     c = services(request).container
+    start = time.perf_counter()
     result = await in_thread(lambda: c.predict_climate().execute(command))
+    observe_inference("datacube", time.perf_counter() - start)
     data = await in_thread(_encode, result, body)
     assert result.cube is not None
     filename = f"climate-{result.card.id[:12]}.{SUFFIX[body.format]}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Model-Id": result.card.id}
     if result.cube.out_of_range:
         headers["X-Out-Of-Range"] = ",".join(result.cube.out_of_range)
+    if result.cube.ood_distance is not None:
+        headers["X-OOD-Distance"] = f"{result.cube.ood_distance:.4g}"
+    if result.cube.answered_by:
+        headers["X-Answered-By"] = result.cube.answered_by
     return Response(data, media_type=MEDIA[body.format], headers=headers)
 
 
@@ -95,7 +120,7 @@ async def list_surrogates(request: Request[Any, Any, Any]) -> list[ModelCardRead
     return [ModelCardRead.from_domain(card) for card in cards]
 
 
-@post("/surrogates/{model_id:str}/activate", status_code=200, tags=["climate"],
+@post("/surrogates/{model_id:str}/activate", opt=ADMIN, status_code=200, tags=["climate"],
       summary="Activate a registered surrogate", description=inspect.getdoc(ActivateSurrogate),
       responses={404: ResponseSpec(Problem, description="no such model")})
 async def activate_surrogate(request: Request[Any, Any, Any],

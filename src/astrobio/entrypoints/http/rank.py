@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, post
 
 from astrobio.application.use_cases.rank_targets import RankTargets, RankTargetsCommand
+from astrobio.entrypoints.http.access import COMPUTE
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
@@ -16,7 +17,7 @@ from astrobio.entrypoints.schemas import RankBody, RankingRead
 
 
 @post(
-    "/rank", status_code=200, tags=["science"], summary="Rank targets",
+    "/rank", opt=COMPUTE, status_code=200, tags=["science"], summary="Rank targets",
     description=(inspect.getdoc(RankTargets) or "")
     + "\n\nWeights default to the server's configured weights (ASTROBIO_RANK_WEIGHTS)."
     + "\n\n`\"by\": \"biosignature\"` orders by biosignature potential from the latest completed pipeline "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar, cast
@@ -11,6 +12,7 @@ import structlog
 from litestar import Request
 
 from astrobio.application.use_cases.assess_planet import AssessPlanet
+from astrobio.application.use_cases.rank_targets import RankTargetsCommand
 from astrobio.bootstrap.container import Container
 from astrobio.bootstrap.settings import Settings
 
@@ -41,14 +43,28 @@ class HttpServices:
         _ = self.assess  # loads the colour sequence once
         self.container.uow_factory()
         self._queue = self.container.task_queue()
+        # Assess the catalog once in the background: the first POST /rank then reads stored rows.
+        threading.Thread(target=self._warm_ranking, name="astrobio-rank-warmup", daemon=True).start()
         log.info("http.startup", database=self.settings.sqlalchemy_url.split("://", 1)[0],
                  queue="arq" if self.settings.redis_url else "in-process")
 
+    def _warm_ranking(self) -> None:
+        try:
+            self.container.rank_targets().execute(RankTargetsCommand(weights=self.settings.rank_weights))
+        except Exception as exc:  # a cold cache is only slower; the request path reports errors
+            log.debug("rank.warmup_failed", error=f"{type(exc).__name__}: {exc}")
+
     def stop(self) -> None:
-        """Let in-process jobs finish (the in-process queue has ``shutdown``; arq does not)."""
+        """Let in-process jobs finish (the in-process queue has ``shutdown``; arq does not); write
+        the pending authentication-failure counts; close the readiness probe."""
         shutdown = getattr(self._queue, "shutdown", None)  # None when startup did not get that far
         if callable(shutdown):
             shutdown()
+        try:
+            self.container.governance.record_auth_failure().flush()
+        except Exception as exc:  # shutting down: report, do not raise
+            log.error("audit.append_failed", path="(auth failure counts)", error=str(exc))
+        self.container.readiness().close()
 
 
 def services(request: Request[Any, Any, Any]) -> HttpServices:

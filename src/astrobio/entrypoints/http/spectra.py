@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
 
 from astrobio.application.use_cases.spectra import ComputeSpectrum, ComputeSpectrumCommand
+from astrobio.entrypoints.http.access import COMPUTE
 from astrobio.entrypoints.http.assess import BAD_BODY
 from astrobio.entrypoints.http.bodies import decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
@@ -25,7 +26,7 @@ def _compute(request: Request[Any, Any, Any], command: ComputeSpectrumCommand) -
 
 
 @post(
-    "/predict/spectrum",
+    "/predict/spectrum", opt=COMPUTE,
     status_code=200,
     tags=["science"],
     summary="Transmission/emission spectrum with JWST noise",
