@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cross-validating {name} ({', '.join(cands)})")
         result = cv.run(params, targets, ts, grid, k=args.folds, seed=args.seed, candidates=cands,
                         progress=progress)
-        factors = cv.calibrate(result, targets)
+        factors = cv.calibrate(result, targets, grid["lat_deg"])
         table = cv.scores(result, targets, grid["lat_deg"])
         record[name] = {"scores": table, "sigma_factors": factors,
                         "in_hull": int(result["inside"].sum()),

@@ -13,8 +13,9 @@ Molecules (k(P, T, g, bin), cm^2 per molecule)
     * H2O, CO2, CH4 -- the band means of the HELIOS-K k-tables (HITEMP; CO2 sub-Lorentzian wings, H2O
       plinth removed for use with MT_CKD) at every (P, T) node, distributed over the R~100 bins of each
       band by the HITRAN2012 R~100 cross sections (Fujii TOOLBOX; nearest of their 1e-4-1 bar /
-      200-300 K nodes, nu <= 10000 cm-1), with the sub-bin distribution at the 8 g-intervals taken
-      from the 1 cm-1 native tables (100 mbar, 250 K). Above 10000 cm-1, and at the table nodes above
+      200-300 K nodes, nu <= 10000 cm-1). Sub-bin distribution at the 8 g-intervals: the one of the
+      1 cm-1 native tables (100 mbar, 250 K) at >= 0.1 bar, the k-table's own (Doppler cores resolved)
+      at <= 1e-3 bar, a geometric blend in log P between. Above 10000 cm-1, and at the table nodes above
       300 K (where hot bands fill the cold windows the R~100 shape has), the k-table itself (coarse,
       R ~ 5-20); between 300 and 400 K the two are interpolated linearly in T.
     * O3, N2O, NH3 -- HELIOS-K k-tables (HITRAN2016 / HITRAN) resampled: every R~100 bin inherits
@@ -171,9 +172,11 @@ def hybrid(mol: str, nu: np.ndarray, edges: np.ndarray, kt: dict[str, np.ndarray
     k(bin, P, T, g) = F(bin; P', T') x Kbar(band; P, T) / Fbar(band; P', T') x r(g, bin): F is the Fujii
     R~100 cross section at the nearest node (P', T') inside its grid, Fbar its wavenumber-mean over the
     bins of the k-table band, Kbar the band's g-weighted mean k at the requested node, r the sub-bin
-    distribution. The normalisation replaces the pure-Lorentz far wings of the R~100 tables (CO2 and
-    CH4 windows too opaque by 1e2-1e5; H2O windows counting the continuum twice) by the HELIOS-K wings
-    (CO2 sub-Lorentzian, H2O plinth removed for use with MT_CKD).
+    distribution (1 cm-1 one at >= 0.1 bar, the k-table's at <= 1e-3 bar, blended between: the 1 cm-1
+    sampling of the R~100 tables cannot resolve Doppler-limited lines). The normalisation replaces the
+    pure-Lorentz far wings of the R~100 tables (CO2 and CH4 windows too opaque by 1e2-1e5; H2O windows
+    counting the continuum twice) by the HELIOS-K wings (CO2 sub-Lorentzian, H2O plinth removed for use
+    with MT_CKD).
     """
     w = kt["weights"].astype(float)
     kk, band = ktable_on_grid(kt, nu)  # (P, T, G, N)
@@ -206,7 +209,12 @@ def hybrid(mol: str, nu: np.ndarray, edges: np.ndarray, kt: dict[str, np.ndarray
                 if fbar <= 0:
                     continue  # no R~100 structure: the k-table band itself
                 scale = kmean[i, j, m][0] / fbar
-                out[i, j][:, m] = (sig[m] * scale)[None, :] * ratio[:, m]
+                # sub-bin distribution: the 1 cm-1 (100 mbar) one at >= 0.1 bar, the k-table's (Doppler
+                # cores resolved) at <= 1e-3 bar, geometric blend in log P between
+                wk = float(np.clip((-1.0 - lp) / 2.0, 0.0, 1.0))
+                spread = ratio[:, m] ** (1 - wk) * (kk[i, j][:, m] / kmean[i, j, m][None, :]) ** wk
+                spread /= (w @ spread)[None, :]
+                out[i, j][:, m] = (sig[m] * scale)[None, :] * spread
     return out
 
 
@@ -343,7 +351,7 @@ def lbl_on_grid(k: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- UV / visible electronic
-UV = {"O3": "O3", "O2": "O2", "H2O": "H2O", "CO2": "CO2", "CH4": "CH4", "N2O": "N2O", "NH3": "NH3", "CO": "CO"}
+UV = ("O3", "O2", "H2O", "CO2", "CH4", "N2O", "NH3", "CO")
 
 
 def uv_xsec(mol: str, edges: np.ndarray) -> np.ndarray:
@@ -453,7 +461,8 @@ def main() -> int:
             valid_t[s] = (float(kt["T"][0]), float(kt["T"][-1]))
             coarse[s] = nu > 10000.0
             methods[mol] = (
-                "HELIOS-K HITEMP/HITRAN k-table band means (Wogan photochem_clima_data; 80 bands) distributed "
+                "HELIOS-K HITEMP/HITRAN k-table band means (Wogan photochem_clima_data; 80 bands) "
+                "distributed "
                 "over R~100 bins by the HITRAN2012 R~100 cross sections (Fujii TOOLBOX, nearest of their "
                 "1e-4-1 bar / 200-300 K nodes) with their sub-bin distribution, up to 300 K; above 300 K and "
                 "below 1 um the k-table bands themselves (R~5-20, coarse)"

@@ -35,7 +35,7 @@ STARS = {
     "gj1214": ("vulcan_sflux-GJ1214.txt", 3250.0),
     "gj551": ("vulcan_sflux-GJ551.txt", 2980.0),
 }
-MOLECULES = ("O3", "CH4", "N2O", "O2")
+MOLECULES = ("O3", "CH4", "N2O")
 H, C, K = 6.62607015e-34, 2.99792458e8, 1.380649e-23
 O3_COLUMN_CM2 = 300 * 2.687e16
 
@@ -108,7 +108,8 @@ def main() -> None:
         }
         out["inputs"][fname] = hashlib.sha256((SHARED / "stellar_spectra" / fname).read_bytes()).hexdigest()  # type: ignore[index]
     for mol in MOLECULES:
-        out["inputs"][f"{mol}_cross.csv"] = hashlib.sha256((XS_DIR / f"{mol}_cross.csv").read_bytes()).hexdigest()  # type: ignore[index]
+        digest = hashlib.sha256((XS_DIR / f"{mol}_cross.csv").read_bytes()).hexdigest()
+        out["inputs"][f"{mol}_cross.csv"] = digest  # type: ignore[index]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(json.dumps(out["stars"], indent=1))

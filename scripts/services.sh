@@ -44,4 +44,10 @@ if ! redis_up; then
   for _ in $(seq 1 30); do redis_up && break; sleep 0.2; done
 fi
 redis_up && echo "[services] Redis ok" || echo "[services] Redis NOT available" >&2
+
+# promtool checks the monitoring profile's Prometheus config and alert rules (Debian: prometheus).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "[services] installing promtool (prometheus)"
+  apt_install --no-install-recommends prometheus || echo "[services] promtool NOT available" >&2
+fi
 exit 0

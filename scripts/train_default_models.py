@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             record["models"][mode] = {  # type: ignore[index]
                 "id": card.id, "train_s": round(seconds, 1), "bytes": size, "metrics": card.metrics,
                 "holdout_cubes": card.hyperparameters["holdout_cubes"],
-                "sigma_scale": card.hyperparameters.get("sigma_scale"),
+                "sigma_calibration": card.hyperparameters.get("sigma_calibration"),
                 "parameters_per_member": card.hyperparameters["parameters"],
                 "config": {k: v for k, v in card.hyperparameters.items() if k not in ("holdout_cubes",)},
             }

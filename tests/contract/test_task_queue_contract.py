@@ -142,6 +142,6 @@ def test_an_unreachable_broker_is_upstream_unavailable() -> None:
 def test_the_in_process_reaper_runs_periodically() -> None:
     calls = threading.Event()
     q = InProcessTaskQueue(lambda job_id: Any)  # type: ignore[arg-type,return-value]
-    q.start_reaper(calls.set, 0.05)
+    q.start_reaper(calls.set, 0.05, now=True)
     assert calls.wait(2)
     q.shutdown()

@@ -179,7 +179,7 @@ def test_one_planet_climate_run_from_the_cli(tmp_path: Path) -> None:
 def test_bundled_cube_set_ingests_and_bad_files_are_refused(tmp_path: Path) -> None:
     env = _env(tmp_path, {})
     cubes = astrobio(env, "climate", "ingest", "--bundled")
-    assert len(cubes) == 15 and all(c["shape"] == [6, 10, 32, 64] for c in cubes)
+    assert len(cubes) == 49 and all(c["shape"] == [6, 10, 32, 64] for c in cubes)
     bad = tmp_path / "half.nc"
     src = (ROOT / "data" / "gcm" / "run000.nc").read_bytes()
     bad.write_bytes(src[: len(src) // 2])
@@ -191,4 +191,4 @@ def test_bundled_cube_set_ingests_and_bad_files_are_refused(tmp_path: Path) -> N
         timeout=120,
     )
     assert r.returncode == 2 and "half.nc" in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    assert astrobio(env, "climate", "cubes", "list")["total"] == 15
+    assert astrobio(env, "climate", "cubes", "list")["total"] == 49

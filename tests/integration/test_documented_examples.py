@@ -1,10 +1,10 @@
 """Every documented example body is sent to the live app and must succeed.
 
 The examples are discovered at test time: from the OpenAPI schema (each request body's
-``examples``) and from the guides in ``docs/`` (a fenced ``json`` block right after a line naming
-``POST /path`` and the word "request"). A fresh data directory gets what a newcomer's first steps
-store (migrations, the bundled catalog, KEGG maps, the e_coli_core model). Jobs are accepted but not
-run: the queue records them (the job kinds themselves are tested elsewhere).
+``examples``) and from the guides in ``docs/`` and the README (a fenced ``json`` block whose
+introducing paragraph names ``POST /path`` and the word "request"). A fresh data directory gets
+what a newcomer's first steps store (migrations, the bundled catalog, KEGG maps, the e_coli_core
+model). Jobs are accepted but not run: the queue records them (the job kinds are tested elsewhere).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = sorted((ROOT / "docs").glob("*.md"))
+DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 #: Values for path parameters: things a fresh data directory holds after the fixture's ingestions.
 PATH_VALUES = {"dataset_id": "exoplanet_table.pscomppars"}
 
@@ -101,12 +101,13 @@ _REQUEST = re.compile(r"`(POST|PUT|PATCH) (/[^`\s?]*)[^`]*`[^\n]*\brequest\b", r
 
 
 def docs_examples() -> list[tuple[str, str, str, Any]]:
-    """``(method, path, where, body)`` for each ```json block introduced by "`POST /path` … request"."""
+    """``(method, path, where, body)`` for each ```json block whose introducing paragraph names
+    "`POST /path` … request"."""
     found = []
     for doc in DOCS:
         text = doc.read_text()
         for m in re.finditer(r"```json\n(.*?)```", text, re.S):
-            before = text[:m.start()].rstrip().rsplit("\n", 1)[-1]
+            before = text[:m.start()].rstrip().rsplit("\n\n", 1)[-1].replace("\n", " ")  # the paragraph
             hit = _REQUEST.search(before)
             if hit:
                 where = f"{doc.name}:{text[:m.start()].count(chr(10)) + 1}"
@@ -129,6 +130,8 @@ def test_every_json_request_body_in_the_schema_has_a_worked_example(client: Any)
                if "application/json" in (op.get("requestBody") or {}).get("content", {})
                and not op["requestBody"]["content"]["application/json"].get("examples")]
     assert not missing, f"request bodies without an example: {missing}"
+    components = schema["components"]["schemas"]
+    assert components["AssessmentRead"].get("examples") and components["JobRead"].get("examples")
 
 
 def test_every_documented_example_body_succeeds_against_the_live_app(client: Any) -> None:
@@ -148,3 +151,33 @@ def test_documented_response_examples_are_valid_json() -> None:
         text = doc.read_text()
         for m in re.finditer(r"```json\n(.*?)```", text, re.S):
             json.loads(m.group(1))  # a response or request example that is not JSON misleads readers
+
+
+def test_response_examples_in_the_schema_decode_into_their_structs() -> None:
+    import importlib
+    import inspect as _inspect
+    import pkgutil
+
+    import msgspec
+
+    import astrobio.entrypoints as pkg
+
+    checked = 0
+    for info in pkgutil.walk_packages(pkg.__path__, "astrobio.entrypoints."):
+        if ".cli" in info.name or info.name.endswith("worker"):
+            continue
+        module = importlib.import_module(info.name)
+        for _, cls in _inspect.getmembers(module, _inspect.isclass):
+            if issubclass(cls, msgspec.Struct) and cls.__module__ == module.__name__:
+                for _summary, body in getattr(cls, "__examples__", ()):
+                    msgspec.convert(body, cls)  # an example that does not fit its Struct misleads
+                    checked += 1
+    assert checked >= 18
+
+
+def test_the_jwst_guide_names_the_spectrum_columns_and_the_predict_bodies_differ_visibly() -> None:
+    jwst = (ROOT / "docs/jwst.md").read_text().split("## Request and response formats", 1)[1]
+    for column in ("wavelength_um", "depth_ppm", "sigma_ppm", "WAVELENGTH", "FLUX", "FLUX_ERROR"):
+        assert f"`{column}`" in jwst, column
+    bodies = {(m, p) for m, p, _, _ in docs_examples()}
+    assert {("POST", "/predict"), ("POST", "/predict/datacube"), ("POST", "/jwst/denoise")} <= bodies

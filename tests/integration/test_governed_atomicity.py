@@ -75,12 +75,12 @@ def test_a_governed_ingestion_commits_data_version_and_audit_together(
     assert report.inserted == 3
     assert _count(settings, "planets") == 3
     assert _count(settings, "governance_versions") == 1
-    assert _count(settings, "governance_audit") == 1
+    assert _count(settings, "governance_audit") == 2  # the version recorded, then served
     assert c.governance.verify_audit().execute().ok
     # Again: the same content, nothing new anywhere.
     c.ingest_catalog().execute(IngestCatalogCommand(source=str(three_planets)))
     assert (_count(settings, "planets"), _count(settings, "governance_versions"),
-            _count(settings, "governance_audit")) == (3, 1, 1)
+            _count(settings, "governance_audit")) == (3, 1, 2)
 
 
 def test_engine_level_repositories_join_the_open_unit_of_work(settings: Settings) -> None:
@@ -93,3 +93,22 @@ def test_engine_level_repositories_join_the_open_unit_of_work(settings: Settings
             assert current(engine) is inner.connection
         assert current(engine) is uow.connection
     assert current(engine) is None
+
+
+def test_a_kegg_map_is_not_stored_when_its_version_cannot_be_audited(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from astrobio.application.use_cases.pathways import IngestKeggCommand
+
+    def refuse(self: Any, event: Any) -> Any:
+        raise AuditDown("audit log unwritable")
+
+    c = build_container(settings)
+    monkeypatch.setattr(SqlGovernanceRepository, "append_audit", refuse)
+    with pytest.raises(AuditDown):
+        c.pathways.ingest_kegg().execute(IngestKeggCommand(pathway_ids=("ko00010",)))
+    assert _count(settings, "pathways") == 0
+    assert _count(settings, "governance_versions") == 0
+    monkeypatch.undo()
+    c.pathways.ingest_kegg().execute(IngestKeggCommand(pathway_ids=("ko00010",)))
+    assert (_count(settings, "pathways"), _count(settings, "governance_versions")) == (1, 1)

@@ -21,6 +21,9 @@ from astrobio.application.use_cases.metabolism import IngestSbml
 from astrobio.bootstrap.container import build_container
 from astrobio.bootstrap.metabolism_container import INGEST_SBML_JOB
 from astrobio.bootstrap.settings import Settings
+from astrobio.domain.errors import InsufficientData
+from astrobio.domain.planet import Planet
+from astrobio.domain.star import Star
 from astrobio.entrypoints.http import create_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -49,12 +52,26 @@ def registry(engine: CobraFbaEngine,
     return repo
 
 
+#: An Earth twin in the catalog, for ``planet_name`` (its climate falls back to the grey estimate).
+EARTH_TWIN = Planet(name="Earth twin", star=Star(name="Sun", teff_k=5772.0, radius_sun=1.0, mass_sun=1.0,
+                                                 luminosity_sun=1.0),
+                    radius_earth=1.0, mass_earth=1.0, semi_major_axis_au=1.0, orbital_period_days=365.25,
+                    transits=True)
+
+
+class NoSurrogate:
+    def estimate(self, targets: Any) -> Any:
+        raise InsufficientData("no active climate surrogate", field="climate")
+
+
 @pytest.fixture
 def client(tmp_path: Path, registry: InMemoryMetabolicModelRepository,
            engine: CobraFbaEngine) -> Iterator[TestClient[Litestar]]:
     c = build_container(Settings(data_dir=tmp_path))
     db = InMemoryDatabase()
+    db.planets[EARTH_TWIN.name] = EARTH_TWIN
     c.uow_factory.override(providers.Object(lambda: InMemoryUnitOfWork(db)))
+    c.pipeline.climate_stage.override(providers.Object(NoSurrogate()))
     c.metabolism.repository.override(providers.Object(registry))
     c.metabolism.fba_engine.override(providers.Object(engine))
     with TestClient(app=create_app(c)) as tc:
@@ -91,13 +108,27 @@ def test_simulate_returns_growth_and_gas_fluxes_per_model(client: TestClient[Lit
     assert r.json()["biomass_gdw_m2"] == 10.0
 
 
-def test_simulate_one_model_and_biomass_scales_surface_flux(client: TestClient[Litestar]) -> None:
+def test_surface_flux_follows_the_h2_supply_not_the_biomass(client: TestClient[Litestar]) -> None:
     a = client.post("/metabolism/simulate", json={"environment": ENV, "models": ["iAF692"]}).json()
     b = client.post("/metabolism/simulate",
                     json={"environment": ENV, "models": ["iAF692"], "biomass_gdw_m2": 20.0}).json()
+    c = client.post("/metabolism/simulate", json={
+        "environment": {**ENV, "h2_outgassing_molecules_cm2_s": 1e11}, "models": ["iAF692"]}).json()
     fa = a["results"][0]["surface_flux_mol_m2_s"]["ch4"]
-    fb = b["results"][0]["surface_flux_mol_m2_s"]["ch4"]
-    assert fb == pytest.approx(2.0 * fa)
+    assert b["results"][0]["surface_flux_mol_m2_s"]["ch4"] == pytest.approx(fa)
+    assert c["results"][0]["surface_flux_mol_m2_s"]["ch4"] == pytest.approx(10 * fa, rel=0.05)
+    assert "outgassing" in a["biosphere"]["limits"]["ch4"] and a["biosphere"]["oxygenic"] is False
+
+
+def test_simulate_a_stored_planet_by_name(client: TestClient[Litestar]) -> None:
+    r = client.post("/metabolism/simulate", json={"planet_name": "Earth twin"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "grey" in body["planet"]["climate_source"]
+    assert body["planet"]["environment"]["partial_pressures_bar"] == {"n2": 0.99, "co2": 0.01}
+    assert body["planet"]["atmosphere"]["state"] == "anoxic"  # no oxygenic producer among these models
+    assert "O2" not in body["planet"]["atmosphere"]["surface_vmr"]
+    assert body["biosphere"]["limits"]["ch4"].startswith("H2 supply")
 
 
 @pytest.mark.parametrize(("body", "status", "field"), [
@@ -105,6 +136,10 @@ def test_simulate_one_model_and_biomass_scales_surface_flux(client: TestClient[L
     ({"environment": {**ENV, "partial_pressures_bar": {"xe": 0.1}}}, 422, "partial_pressures_bar.xe"),
     ({"environment": {"pressure_bar": 1.0}}, 422, "environment.temperature_k"),
     ({"environment": ENV, "models": ["nope"]}, 404, "model_id"),
+    ({"planet_name": "Nowhere b"}, 404, "name"),
+    ({"environment": ENV, "planet_name": "Earth twin"}, 422, "environment"),
+    ({}, 422, "environment"),
+    ({"environment": {**ENV, "h2_outgassing_molecules_cm2_s": -1}}, 422, "h2_outgassing_molecules_cm2_s"),
     ({"environment": {**ENV, "organics_mmol_gdw_h": {"unobtainium": 1}}}, 422,
      "organics_mmol_gdw_h.unobtainium"),
 ])

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -111,10 +112,12 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
     cwd = tmp_path_factory.mktemp("readme")
     for name in (".venv", "scripts", "data", "docs"):
         (cwd / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "data/models", cwd / "models")  # `surrogates activate` writes there
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASTROBIO_")}
     port = _free_port()
     env.update(PATH=f"{ROOT / '.venv/bin'}:{env.get('PATH', '/usr/bin:/bin')}", OMP_NUM_THREADS="1",
-               ASTROBIO_DATA_DIR=str(cwd / "var"), ASTROBIO_PORT=str(port), ASTROBIO_LOG_LEVEL="warning",
+               ASTROBIO_DATA_DIR=str(cwd / "var"), ASTROBIO_MODELS_DIR=str(cwd / "models"),
+               ASTROBIO_PORT=str(port), ASTROBIO_LOG_LEVEL="warning",
                ASTROBIO_QUEUE_NAME=f"astrobio:readme-walk:{port}")
     w = Walk(cwd=cwd, env=env, port=port)
     yield w

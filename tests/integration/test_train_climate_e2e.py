@@ -45,7 +45,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     e = _env(tmp_path_factory.mktemp("train-e2e"))
     astrobio(e, "db", "upgrade")
     cubes = astrobio(e, "climate", "ingest", "--bundled")
-    assert len(cubes) == 15
+    assert len(cubes) == 49  # data/gcm/runs.csv
     return e
 
 
@@ -57,7 +57,7 @@ def test_train_climate_from_the_cli_registers_activates_and_serves(env: dict[str
         assert card["active"] is True
         held_out = set(card["hyperparameters"]["holdout_cubes"])
         trained_on = {c["cube_id"] for c in card["training_cubes"]}
-        assert held_out and not held_out & trained_on and len(held_out | trained_on) == 15
+        assert held_out and not held_out & trained_on and len(held_out | trained_on) == 49
     datacube = next(c for c in cards if c["mode"] == "datacube")
     assert datacube["metrics"]["ts_rmse_k"] > 0.0
     listed = astrobio(env, "surrogates", "list")

@@ -1,4 +1,4 @@
-"""ZarrCubeStore on real data: the 15 bundled ExoPlaSim runs ingested into a Zarr root on tmp disk.
+"""ZarrCubeStore on real data: the 49 bundled ExoPlaSim runs ingested into a Zarr root on tmp disk.
 
 Caveat (data/gcm/README.md): 240-day states from an Earth-like start, not certified equilibria.
 """
@@ -69,7 +69,7 @@ def open_nc_bytes(data: bytes) -> xr.Dataset:
 
 def test_bundled_runs_map_the_run_table_to_climate_parameters() -> None:
     runs = dict((p.stem, params) for p, params in bundled_runs(GCM_DIR))
-    assert len(runs) == 15 and all((GCM_DIR / f"{r}.nc").is_file() for r in runs)
+    assert len(runs) == 49 and all((GCM_DIR / f"{r}.nc").is_file() for r in runs)
     synchronous = runs["run006"]  # run006,3106.0,930.6,1.715,16.013,2.2966,0.02597,5.036,True,30.0,240,3.0
     assert synchronous == ClimateParameters(
         star_teff_k=3106.0, instellation_w_m2=930.6, radius_earth=1.715, gravity_m_s2=16.013,
@@ -77,7 +77,7 @@ def test_bundled_runs_map_the_run_table_to_climate_parameters() -> None:
         timestep_min=30.0, run_days=240.0, mixed_layer_depth_m=3.0, eccentricity=0.0, obliquity_deg=0.0)
     rotating = runs["run000"]
     assert not rotating.synchronous and rotating.obliquity_deg == 23.44 and rotating.timestep_min == 45.0
-    assert sum(p.synchronous for p in runs.values()) == 5  # the five startemp < 4000 K runs
+    assert sum(p.synchronous for p in runs.values()) == 16  # the 16 startemp < 4000 K runs
     assert all(p.synchronous == (p.star_teff_k < 4000.0) for p in runs.values())
 
 
@@ -104,7 +104,7 @@ def test_every_run_round_trips_ts_and_ta_at_sampled_indices(cubes: Cubes, store:
 
 def test_global_mean_surface_temperatures_lie_in_the_readme_range(cubes: Cubes, store: ZarrCubeStore) -> None:
     # README: the set spans ~209 K (snowball-like) to ~307 K. Area weights: cos(latitude). (The warmest
-    # of these 15 runs, run013, ends at ~291 K: the README's upper figure is a bound, not reached here.)
+    # of these runs ends near 301 K: the README's upper figure is a bound, not reached here.)
     final_means = {}
     for run_id, (_, cube) in cubes.items():
         weights = np.cos(np.deg2rad(np.array(cube.grid.lat_deg)))[:, None]
@@ -122,7 +122,7 @@ def test_checksums_are_stable_across_reingest_and_distinct_across_runs(
     path, first = cubes["run007"]
     again = ingest(store, path, "run007-again")
     assert again.checksum == first.checksum and again.source_checksums == (file_sha256(path),)
-    assert len({c.checksum for _, c in cubes.values()}) == 15
+    assert len({c.checksum for _, c in cubes.values()}) == 49
     assert all(store.verify(c) for _, c in cubes.values())
     store.delete(again)
 

@@ -35,17 +35,21 @@ from astrobio.application.use_cases.climate_cubes import (
 )
 from astrobio.application.use_cases.climate_sweeps import (
     CompleteSweep,
-    CompleteSweepCommand,
     GetSweep,
     LaunchSweep,
     PlanSweep,
     PollSweep,
 )
+from astrobio.application.use_cases.core_jobs import (
+    ClimateSweepJob,
+    IngestCatalogJob,
+    IngestCubeSetJob,
+)
 from astrobio.application.use_cases.governed_ingestion import (
     GovernedIngestCatalog,
     GovernedIngestClimateOutput,
 )
-from astrobio.application.use_cases.ingest_catalog import IngestCatalog, IngestCatalogCommand
+from astrobio.application.use_cases.ingest_catalog import IngestCatalog
 from astrobio.application.use_cases.jobs import GetJob, JobHandler, JobRegistry, ReapJobs, RunJob, SubmitJob
 from astrobio.application.use_cases.planet_climate import SurrogateTargetClimate
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets
@@ -70,7 +74,6 @@ from astrobio.bootstrap.predict_all import predict_all_modes
 from astrobio.bootstrap.search import SearchObjectives, pathways_loader, search_job_handlers
 from astrobio.bootstrap.settings import Settings
 from astrobio.bootstrap.spectra_container import SpectraContainer
-from astrobio.domain.catalog import IngestReport
 from astrobio.domain.photometry import ColourSequence
 
 INGEST_CATALOG_JOB = "ingest_catalog"
@@ -186,19 +189,6 @@ def bundled_cube_set(settings: Settings) -> list[IngestClimateOutputCommand]:
     ]
 
 
-def report_to_dict(report: IngestReport) -> dict[str, Any]:
-    """JSON-ready summary of an ingestion, stored as a job result."""
-    return {
-        "source": report.source,
-        "read": report.read,
-        "inserted": report.inserted,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "rejected_count": len(report.rejected),
-        "rejected": [{"line": r.line, "name": r.name, "reason": r.reason} for r in report.rejected],
-    }
-
-
 def _handlers(
     settings: Settings,
     ingest: providers.Factory[IngestCatalog],
@@ -208,31 +198,15 @@ def _handlers(
     list_cubes: providers.Factory[ListCubes],
     *features: dict[str, JobHandler],
 ) -> dict[str, JobHandler]:
-    def ingest_catalog(params: dict[str, Any]) -> dict[str, Any]:
-        command = IngestCatalogCommand(source=str(params.get("source", "bundled")))
-        return report_to_dict(ingest().execute(command))
-
-    def climate_sweep(params: dict[str, Any]) -> dict[str, Any]:
-        status = complete_sweep().execute(CompleteSweepCommand(
-            sweep_id=str(params["sweep_id"]), backend=str(params.get("backend", "local")),
-            ranks=int(params.get("ranks", settings.gcm_ranks)),
-            poll_interval_s=float(params.get("poll_interval_s", 5.0)),
-            timeout_s=None if params.get("timeout_s") is None else float(params["timeout_s"])))
-        return {"sweep_id": status.sweep.id, "finished": status.finished, "counts": status.counts,
-                "cubes": [r.cube_id for r in status.runs if r.cube_id]}
-
-    def ingest_bundled_cubes(params: dict[str, Any]) -> dict[str, Any]:
-        # Idempotent: a retried job skips the cubes an earlier attempt registered.
-        have = {c.name: c.id for c in list_cubes().execute(limit=1000).items}
-        cubes = [have.get(c.name) or ingest_cube().execute(c).id for c in bundled_cube_set(settings)]
-        return {"cubes": cubes, "count": len(cubes)}
-
     def train_climate_surrogate(params: dict[str, Any]) -> dict[str, Any]:
         return run_training_job(train_climate(), params)
 
     handlers: dict[str, JobHandler] = {
-        INGEST_CATALOG_JOB: ingest_catalog, CLIMATE_SWEEP_JOB: climate_sweep,
-        INGEST_BUNDLED_CUBES_JOB: ingest_bundled_cubes, TRAIN_CLIMATE_JOB: train_climate_surrogate}
+        INGEST_CATALOG_JOB: IngestCatalogJob(ingest),
+        CLIMATE_SWEEP_JOB: ClimateSweepJob(complete_sweep, settings.gcm_ranks),
+        INGEST_BUNDLED_CUBES_JOB: IngestCubeSetJob(lambda: bundled_cube_set(settings), ingest_cube,
+                                                   list_cubes),
+        TRAIN_CLIMATE_JOB: train_climate_surrogate}
     for extra in features:  # the feature containers' job kinds
         clash = handlers.keys() & extra.keys()
         if clash:
@@ -348,7 +322,8 @@ class Container(containers.DeclarativeContainer):
 
     job_handlers = providers.Singleton(_handlers, settings, ingest_catalog.provider, complete_sweep.provider,
                                        ingest_climate_output.provider, train_climate_surrogate.provider,
-                                       list_cubes.provider, pathways.job_handlers, metabolism.job_handlers, spectra.job_handlers,
+                                       list_cubes.provider, pathways.job_handlers, metabolism.job_handlers,
+                                       spectra.job_handlers,
                                        governance.job_handlers, jwst.job_handlers, genomes.job_handlers,
                                        pipeline.job_handlers, search_handlers)
     job_kinds = providers.Singleton(_job_kinds, job_handlers)

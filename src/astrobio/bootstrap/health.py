@@ -35,7 +35,7 @@ class Readiness:
 class ReadinessProbe:
     def __init__(self, database_url: str, redis_url: str | None, timeout_s: float = READY_TIMEOUT_S) -> None:
         self._url, self._redis_url, self._timeout_s = database_url, redis_url, timeout_s
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="astrobio-health")
+        self._pool: ThreadPoolExecutor | None = None
         self._engine: Any = None
 
     def _database(self) -> None:
@@ -75,6 +75,8 @@ class ReadinessProbe:
                 detail.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
                 return "unavailable"
 
+        if self._pool is None:  # (again, after a close: an app can be started twice)
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="astrobio-health")
         db = bounded(loop.run_in_executor(self._pool, self._database), "database")
         if self._redis_url:
             database, redis = await asyncio.gather(db, bounded(self._redis(), "redis"))
@@ -82,6 +84,8 @@ class ReadinessProbe:
         return Readiness(database=await db, redis="not configured", detail="; ".join(detail))
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         if self._engine is not None:
             self._engine.dispose()

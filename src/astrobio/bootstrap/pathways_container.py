@@ -141,7 +141,7 @@ class PathwaysContainer(containers.DeclarativeContainer):
     network_validator = providers.Callable(operator.getitem, validators, "reaction_network")
     #: Behind the quality gate: one ``kegg_pathway.<map id>`` dataset version per map.
     ingest_kegg = providers.Factory(
-        GovernedIngestKegg, repository, catalogs, network_validator, record_ingestion
+        GovernedIngestKegg, repository, catalogs, network_validator, record_ingestion, uow_factory=uow_factory
     )
     list_pathways = providers.Factory(ListPathways, repository)
     get_pathway = providers.Factory(GetPathway, repository)

@@ -34,6 +34,8 @@ from astrobio.application.use_cases.pipeline import (
     StartPipelineRun,
 )
 from astrobio.application.use_cases.pipeline_stages import PlanetPipeline
+from astrobio.application.use_cases.planet_biosphere import SimulatePlanetBiosphere
+from astrobio.application.use_cases.planets import GetPlanet
 from astrobio.application.use_cases.provenance import (
     CATALOG_DATASET,
     CATALOG_KIND,
@@ -232,6 +234,14 @@ class PipelineContainer(containers.DeclarativeContainer):
     start_run = providers.Factory(StartPipelineRun, uow_factory, runs, clock, ids, provenance.provider)
     run_pipeline = providers.Factory(RunPipeline, uow_factory, runs, planet_pipeline, clock)
     get_run = providers.Factory(GetPipelineRun, runs)
+    #: A stored planet's biosphere by name (``metabolism simulate --planet``), environment as in a run.
+    planet_biosphere = providers.Factory(
+        SimulatePlanetBiosphere,
+        providers.Factory(GetPlanet, uow_factory),
+        colours.provider,
+        climate_stage.provider,
+        metabolism.simulate,
+    )
     rank_by_biosignature = providers.Factory(RankByBiosignature, runs)
 
     #: Job kind -> handler, merged into the worker's handlers by the root container.

@@ -1,8 +1,8 @@
 """Hyperparameter search wiring: study storage, objectives per model kind, the ``search_trials``
 job, dispatch to workers (arq jobs or a SLURM array) and registration of the best trial.
 
-Kinds: ``climate_scalar``, ``climate_datacube`` (objective: best validation loss, minimised) and
-``gvae`` (validation AUROC, maximised). Each trial trains in its own directory under
+Kinds: ``climate_scalar``, ``climate_datacube``, ``denoiser`` (objective: best validation loss,
+minimised) and ``gvae`` (validation AUROC, maximised). Each trial trains in its own directory under
 ``<data dir>/search/<study>/trial-<n>`` (a file system every worker sees); the best trial is
 registered afterwards (not activated unless asked) with the study in its model card.
 """
@@ -22,12 +22,13 @@ from astrobio.domain.errors import InvalidQuantity, NotFound
 from astrobio.domain.job import JobState
 
 SEARCH_JOB = "search_trials"
-KINDS = ("climate_scalar", "climate_datacube", "gvae")
+KINDS = ("climate_scalar", "climate_datacube", "gvae", "denoiser")
 #: Defaults of a tiny search trial (each trial is one short training run).
 TRIAL_DEFAULTS: dict[str, dict[str, Any]] = {
     "climate_scalar": {"max_epochs": 30, "batch_size": 4, "holdout_fraction": 0.2, "patience": 10},
     "climate_datacube": {"max_epochs": 30, "batch_size": 4, "holdout_fraction": 0.2, "patience": 10},
     "gvae": {"epochs": 20},
+    "denoiser": {"epochs": 5, "n_spectra": 2000, "mode": "supervised"},
 }
 
 
@@ -66,11 +67,14 @@ def _load(settings: Settings, name: str) -> Any:
 
 
 def _worker() -> str:
-    """Which process ran a trial (host:pid), recorded on the trial."""
+    """Which worker ran a trial (host:pid:job id, the job bound by the queue), recorded on the trial."""
     import os
     import socket
 
-    return f"{socket.gethostname()}:{os.getpid()}"
+    import structlog
+
+    job = structlog.contextvars.get_contextvars().get("job_id") or "-"
+    return f"{socket.gethostname()}:{os.getpid()}:{job}"
 
 
 class SearchObjectives:
@@ -85,6 +89,8 @@ class SearchObjectives:
         root = (self._settings.data_dir / "search" / study.study_name).resolve()
         if kind.startswith("climate_"):
             return self._climate(kind, config, root)
+        if kind == "denoiser":
+            return self._denoiser(config, root)
         return self._gvae(config, root)
 
     def _climate(self, kind: str, config: dict[str, Any], root: Path) -> Callable[[Any], float]:
@@ -117,6 +123,36 @@ class SearchObjectives:
             trial.set_user_attr("worker", _worker())
             trial.set_user_attr("checkpoint", trained.checkpoint_path)
             trial.set_user_attr("card", card_to_json(trained.card))
+            if pruning.best is None:
+                raise InvalidQuantity("the trial logged no validation loss", field="val_loss")
+            return pruning.best
+
+        return objective
+
+    def _denoiser(self, config: dict[str, Any], root: Path) -> Callable[[Any], float]:
+        from astrobio.adapters.jwst import dataset
+        from astrobio.adapters.jwst.denoiser import train_denoiser
+        from astrobio.adapters.jwst.forward import IsothermalTransmissionModel
+        from astrobio.adapters.ml.search import SPACES, OptunaPruning, suggest, trial_callbacks
+
+        model = IsothermalTransmissionModel(self._settings.bundled_data_dir / "jwst" / "opacity_grid.json")
+        n = int(config["n_spectra"])
+        seed = int(config.get("seed", 0))
+        data_root, manifest = dataset.generate(model, self._settings.data_dir / "jwst" / "datasets",
+                                               n_spectra=n, chunk_size=min(n, 5000), seed=seed)
+        data = dataset.load(data_root)
+
+        def objective(trial: Any) -> float:
+            hp = suggest(trial, SPACES["denoiser"])
+            out = root / f"trial-{trial.number}"
+            pruning = OptunaPruning(trial, "val_loss")
+            with trial_callbacks(pruning):
+                card = train_denoiser(data, model, out, mode=str(config["mode"]),
+                                      epochs=int(config["epochs"]), batch_size=int(hp["batch_size"]),
+                                      lr=float(hp["lr"]), seed=seed, dataset_version=manifest["version"])
+            trial.set_user_attr("worker", _worker())
+            trial.set_user_attr("model_dir", str(out))
+            trial.set_user_attr("held_out", card.get("held_out", {}))
             if pruning.best is None:
                 raise InvalidQuantity("the trial logged no validation loss", field="val_loss")
             return pruning.best
@@ -198,10 +234,12 @@ def wait(container: Any, name: str, job_ids: list[str], timeout_s: float,
         study = _load(settings, name)
         out = summary(study)
         finished = sum(v for k, v in out["counts"].items() if k in ("complete", "pruned", "fail"))
-        jobs_done = bool(job_ids) and all(
-            not i.count(":") and container.get_job().execute(i).state in (JobState.SUCCEEDED, JobState.FAILED)
-            for i in job_ids)
-        if finished >= int(out["n_trials"]) or jobs_done or time.monotonic() > deadline:
+        queued = [i for i in job_ids if ":" not in i]  # batch-array ids ("slurm:123") are not polled
+        jobs_done = all(container.get_job().execute(i).state in (JobState.SUCCEEDED, JobState.FAILED)
+                        for i in queued)
+        # Full study and every queued worker back (a worker may finish one trial past the count).
+        if (queued and jobs_done) or (finished >= int(out["n_trials"]) and (jobs_done or not queued)) \
+                or time.monotonic() > deadline:
             return out
         time.sleep(poll_s)
 
@@ -222,12 +260,14 @@ def register_best(container: Any, name: str, *, activate: bool) -> dict[str, Any
     study = {"study_id": name, "storage": storage_kind(settings), "trial": best["number"],
              "value": best["value"], "direction": out["direction"], "params": best["params"],
              "n_trials": out["n_trials"], "counts": out["counts"]}
-    if out["kind"] == "gvae":
+    if out["kind"] in ("gvae", "denoiser"):
         from astrobio.bootstrap.models import model_registry
 
-        entry = model_registry(settings).register("gvae", Path(best["user_attrs"]["model_dir"]),
+        entry = model_registry(settings).register(out["kind"], Path(best["user_attrs"]["model_dir"]),
                                                   activate=activate, extra={"study": study})
-        return {"kind": "gvae", "id": entry["id"], "active": entry["active"], "study": study}
+        if activate:
+            container.jwst.denoiser.reset()
+        return {"kind": out["kind"], "id": entry["id"], "active": entry["active"], "study": study}
     card = card_from_json(best["user_attrs"]["card"])
     card = replace(card, hyperparameters={**card.hyperparameters, "study": study})
     registered = container.surrogate_registry().register(

@@ -9,6 +9,7 @@ from astrobio.domain.errors import InsufficientData
 from astrobio.domain.habitability import (
     HZ_CLAMPED_WARNING,
     HabitableZone,
+    early_mars_flux_earth,
     earth_similarity_index,
     habitable_zone,
     runaway_flux_earth,
@@ -59,6 +60,14 @@ class Assessment:
     warnings: tuple[str, ...]
     composition: CompositionProbabilities | None = None
     runaway_flux_earth: float | None = None
+    star_teff_k: float | None = None
+
+    @property
+    def beyond_outer_edge(self) -> bool:
+        """Instellation below the early-Mars limit: no CO2-H2O greenhouse keeps surface water liquid."""
+        if self.star_teff_k is None:
+            return False
+        return self.insolation_earth < float(early_mars_flux_earth(self.star_teff_k))
 
     @property
     def in_runaway(self) -> bool:
@@ -149,6 +158,9 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
     if s_earth >= runaway:
         warnings.append("instellation above the runaway-greenhouse limit (Kopparapu et al. 2014): "
                         "no surface liquid water")
+    if s_earth < float(early_mars_flux_earth(star.teff_k)):
+        warnings.append("instellation below the early-Mars limit (Kopparapu et al. 2014): "
+                        "no surface liquid water under a CO2-H2O greenhouse")
     if planet.eccentricity is not None and planet.eccentricity > 0.3:
         warnings.append("eccentric orbit (e > 0.3): instellation varies strongly along the orbit")
 
@@ -196,4 +208,5 @@ def assess_planet(planet: Planet, colours: ColourSequence | None = None) -> Asse
         warnings=tuple(warnings),
         composition=composition,
         runaway_flux_earth=runaway,
+        star_teff_k=star.teff_k,
     )

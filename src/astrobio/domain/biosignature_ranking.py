@@ -19,6 +19,7 @@ from enum import Enum
 
 from astrobio.domain.assessment import Assessment
 from astrobio.domain.errors import InvalidQuantity
+from astrobio.domain.habitability import open_ocean_min_ts_k
 from astrobio.domain.jwst_feasibility import PROGRAMME_TRANSITS, feasible_modes
 from astrobio.domain.planet_class import PlanetClass
 from astrobio.domain.quantities import require_finite
@@ -147,10 +148,21 @@ def hz_score(a: Assessment) -> float:
     return 0.5 if a.in_optimistic_hz else 0.0
 
 
-def p_liquid_water(surface_temperature_k: float, sigma_k: float, surface_pressure_bar: float = 1.0) -> float:
-    """P(273.15 K <= T_s <= boiling point) for T_s ~ N(mean, sigma^2)."""
+def p_liquid_water(
+    surface_temperature_k: float,
+    sigma_k: float,
+    surface_pressure_bar: float = 1.0,
+    *,
+    minimum_k: float = WATER_MELTING_K,
+) -> float:
+    """P(minimum <= T_s <= boiling point) for a global-mean T_s ~ N(mean, sigma^2).
+
+    ``minimum_k`` defaults to the melting point; for "open ocean somewhere on the surface" pass
+    :func:`~astrobio.domain.habitability.open_ocean_min_ts_k` (a global mean below freezing keeps a
+    substellar or equatorial ocean).
+    """
     return probability_between(
-        surface_temperature_k, sigma_k, WATER_MELTING_K, water_boiling_point_k(surface_pressure_bar)
+        surface_temperature_k, sigma_k, minimum_k, water_boiling_point_k(surface_pressure_bar)
     )
 
 
@@ -197,8 +209,11 @@ def biosignature_potential(
 ) -> BiosignaturePotential:
     """The habitability gate times what JWST can read of the planet's atmosphere and biosphere.
 
-    habitability = P(surface: rocky or water-rich) x P(273.15 K <= T_s <= boiling point), and 0 when
-    the instellation is above the mass-dependent runaway-greenhouse limit (no averaging: any factor
+    habitability = P(surface: rocky or water-rich) x P(open ocean somewhere: T_min <= T_s <= boiling
+    point, T_s the global mean, T_min 243 K for rotating planets and 227 K for tidally locked ones as
+    measured on the bundled GCM runs, :func:`~astrobio.domain.habitability.open_ocean_min_ts_k`), and 0
+    when the instellation is above the mass-dependent runaway-greenhouse limit or below the early-Mars
+    limit (no greenhouse of CO2 and H2O keeps water liquid there) (no averaging: any factor
     at 0 closes the gate). ``snr`` (mode -> gas -> feature SNR) is taken at the run's transits; only
     modes the star does not saturate count (:func:`~astrobio.domain.jwst_feasibility.feasible_modes`).
     The programme co-adds N = min(``max_transits``, ``n_transits``) transits (``max_transits``: the
@@ -217,7 +232,8 @@ def biosignature_potential(
     sigma = require_finite(surface_temperature_sigma_k, "surface_temperature_sigma_k")
     if sigma < 0:
         raise InvalidQuantity("surface_temperature_sigma_k must be >= 0", field="surface_temperature_sigma_k")
-    p_liq = 0.0 if a.in_runaway else p_liquid_water(surface_temperature_k, sigma, surface_pressure_bar)
+    p_liq = 0.0 if a.in_runaway or a.beyond_outer_edge else p_liquid_water(
+        surface_temperature_k, sigma, surface_pressure_bar, minimum_k=open_ocean_min_ts_k(a.star_teff_k))
     p_surface = a.composition.p_surface if a.composition is not None else float(
         a.planet_class in (PlanetClass.ROCKY, PlanetClass.WATER_RICH))
     habitability = p_surface * p_liq

@@ -168,10 +168,11 @@ def surface_temperature(params: np.ndarray, coeffs: EbmCoefficients, lat_deg: np
 
 
 def q_saturation(t_k: np.ndarray, p_pa: np.ndarray) -> np.ndarray:
-    """Saturation specific humidity over water (Bolton 1980 vapour pressure), kg kg-1."""
+    """Saturation specific humidity over water (Bolton 1980 vapour pressure), kg kg-1, at most 0.1."""
     t_c = t_k - 273.15
     e_s = 611.2 * np.exp(17.67 * t_c / (t_c + 243.5))
-    out: np.ndarray = 0.622 * e_s / np.maximum(p_pa - 0.378 * e_s, 1.0)
+    # capped at 0.1 kg/kg: where e_s nears p (hot, thin columns) the formula diverges
+    out: np.ndarray = np.minimum(0.622 * e_s / np.maximum(p_pa - 0.378 * e_s, 1.0), 0.1)
     return out
 
 

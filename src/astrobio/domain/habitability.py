@@ -40,6 +40,28 @@ KOPPARAPU_T_REF_K = 5780.0
 KOPPARAPU_TEFF_RANGE_K = (2600.0, 7200.0)
 
 
+#: Open ocean somewhere on the surface, by global-mean surface temperature, measured on the 49 bundled
+#: ExoPlaSim aquaplanet runs (benchmarks/grey_vs_gcm.py): every rotating run at or below 236.5 K is
+#: ice-covered and every one at or above 249.6 K keeps open ocean (19-89 % of the surface): threshold
+#: 243 K, half-way. Every tidally locked run keeps a substellar ocean, down to the coldest (227.5 K
+#: global mean, 19 % open ocean): threshold 227 K (an upper bound: no colder locked run exists).
+OPEN_OCEAN_MIN_TS_ROTATING_K = 243.0
+OPEN_OCEAN_MIN_TS_LOCKED_K = 227.0
+#: Hosts below this Teff are taken to hold their HZ planets tidally locked (the GCM sweep's own rule;
+#: HZ planets of M dwarfs lock within ~1 Gyr, Kasting et al. 1993; Barnes 2017).
+TIDAL_LOCKING_TEFF_K = 4000.0
+
+
+def open_ocean_min_ts_k(teff_k: float | None) -> float:
+    """Global-mean surface temperature above which open ocean survives somewhere (see constants).
+
+    Without a Teff the rotating planets' (stricter) threshold applies.
+    """
+    if teff_k is not None and teff_k < TIDAL_LOCKING_TEFF_K:
+        return OPEN_OCEAN_MIN_TS_LOCKED_K
+    return OPEN_OCEAN_MIN_TS_ROTATING_K
+
+
 #: Warning attached to every HZ computed for a star outside the fit's range.
 HZ_CLAMPED_WARNING = (
     "stellar Teff outside 2600-7200 K: HZ limits computed at the nearest edge of the Kopparapu fit "
@@ -69,6 +91,14 @@ def _effective_flux_array(limit: HzLimit, teff_k: NDArray[np.float64]) -> NDArra
     lo, hi = KOPPARAPU_TEFF_RANGE_K
     t = np.clip(teff_k, lo, hi) - KOPPARAPU_T_REF_K
     return np.asarray(s0 + a * t + b * t**2 + c * t**3 + d * t**4, dtype=np.float64)
+
+
+def early_mars_flux_earth(teff_k: ArrayLike) -> NDArray[np.float64]:
+    """The early-Mars (outer, optimistic) instellation limit at the (clamped) Teff, S_earth.
+
+    Below it no CO2-H2O greenhouse keeps surface water liquid (Kopparapu et al. 2014). Broadcasts.
+    """
+    return _effective_flux_array(HzLimit.EARLY_MARS, np.asarray(teff_k, dtype=np.float64))
 
 
 def runaway_flux_earth(teff_k: ArrayLike, mass_earth: ArrayLike) -> NDArray[np.float64]:

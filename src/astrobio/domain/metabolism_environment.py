@@ -46,7 +46,9 @@ class HenryConstant:
 
     def at(self, temperature_k: float) -> float:
         """``H_cp(T)`` in mol m^-3 Pa^-1."""
-        return self.hcp_298_mol_m3_pa * math.exp(self.dlnh_dinvt_k * (1.0 / temperature_k - 1.0 / T_REF_K))
+        # Clamped exponent: a frozen world far outside the fit must not overflow (no uptake happens there).
+        x = self.dlnh_dinvt_k * (1.0 / temperature_k - 1.0 / T_REF_K)
+        return self.hcp_298_mol_m3_pa * math.exp(min(x, 700.0))
 
 
 #: Sander (2015), recommended values (H2, CO2, CH4, O2, N2, H2S, NH3).

@@ -1,7 +1,9 @@
 """Transmission and thermal-emission spectra of a layered atmosphere (pure numpy radiative transfer).
 
-Opacity sources: tabulated molecular cross sections sigma(P, T, nu) interpolated linearly in log P and T
-(clamped at the table edges), collision-induced absorption k(T, nu) x n_a n_b, Rayleigh scattering
+Opacity sources: tabulated k-distributions k(P, T, g, nu) (or, in the older table format, cross sections
+with a fixed sub-bin distribution) interpolated linearly in log P and T, held at the table edges and
+reported by :func:`coverage_warnings`; collision-induced absorption and the water continuum as pair
+terms k(T, nu) x n_a n_b; Rayleigh scattering
 sigma_R = sigma_0 (0.532 um / lambda)^4 (sigma_0 from Sneep & Ubachs 2005 and the H2 polarisability),
 and an optional grey opaque cloud deck. Transmission integrates the slant optical depth along chords
 through spherical shells (Brown 2001; Tinetti et al. 2012 formulation):
@@ -62,12 +64,15 @@ class OpacityTables:
     ----------
     wavenumber_cm1: (N,) bin centres. species: names of the first axis of ``xsec_cm2``.
     pressure_bar (P,), temperature_k (T,): table nodes (ascending).
-    xsec_cm2: (S, P, T, N) cross sections per molecule.
+    xsec_cm2: (S, P, T, N) cross sections per molecule (the g-weighted mean when ``kcoeff_cm2`` is given).
     cia_pairs: names like ``"N2-N2"``; cia_temperature_k (Tc,); cia_cm5: (C, Tc, N), cm^5 molecule^-2.
     kdist_weight (G,), kdist_ratio (S, G, N): sub-bin distribution of each cross section (mean of each
         quantile interval over the bin mean, from 1 cm^-1 data; the gases are combined as perfectly
         correlated). None: one point per bin, i.e. the bin-mean cross section.
     source: provenance text. sha256: checksum of the table file ("" when unknown).
+    kcoeff_cm2: (P, T, S, G, N) k-coefficients at the g-points of ``kdist_weight`` (None: older format).
+    species_valid_t_k (S, 2), cia_valid_t_k (C, N, 2): temperatures each table holds data for (NaN: none).
+    methods: ``gas`` / ``cia.<pair>`` -> source and method text, copied into spectrum provenance.
     """
 
     wavenumber_cm1: np.ndarray
@@ -262,16 +267,18 @@ def _k_extinction(
     if not present:
         return np.zeros((n_g, p.size, n_nu))
     sel = np.array(present)
-    dens = np.stack([np.asarray(atm.vmr[tables.species[k]]) * n_cm3 for k in present], axis=1)  # (L, S')
+    # float32 like the table: 7 significant digits are ample for optical depths, and half the memory traffic
+    dens = np.stack([np.asarray(atm.vmr[tables.species[k]]) * n_cm3 for k in present], axis=1)
+    dens = dens.astype(kc.dtype)  # (L, S')
     i0, fp = _bracket(np.log(tables.pressure_bar), np.log(p))
     j0, ft = _bracket(tables.temperature_k, t)
-    out = np.empty((p.size, n_g * n_nu))
+    out = np.empty((p.size, n_g * n_nu), dtype=kc.dtype)
     # Layers sharing a table cell share its four corner blocks: one gather per cell, one matmul per corner.
     cell = i0 * kc.shape[1] + j0
     for c in np.unique(cell):
         rows = np.flatnonzero(cell == c)
         i, j = int(i0[rows[0]]), int(j0[rows[0]])
-        acc = np.zeros((rows.size, n_g * n_nu))
+        acc = np.zeros((rows.size, n_g * n_nu), dtype=kc.dtype)
         for di, dj, wgt in (
             (0, 0, (1 - fp[rows]) * (1 - ft[rows])),
             (0, 1, (1 - fp[rows]) * ft[rows]),
@@ -279,9 +286,9 @@ def _k_extinction(
             (1, 1, fp[rows] * ft[rows]),
         ):
             blk = kc[i + di, j + dj, sel].reshape(sel.size, n_g * n_nu)
-            acc += (dens[rows] * wgt[:, None]) @ blk
+            acc += (dens[rows] * wgt[:, None].astype(kc.dtype)) @ blk
         out[rows] = acc
-    return np.asarray(out.reshape(p.size, n_g, n_nu).transpose(1, 0, 2))
+    return np.ascontiguousarray(out.reshape(p.size, n_g, n_nu).transpose(1, 0, 2))
 
 
 def coverage_warnings(atm: Atmosphere, tables: OpacityTables) -> tuple[str, ...]:
@@ -324,8 +331,9 @@ def coverage_warnings(atm: Atmosphere, tables: OpacityTables) -> tuple[str, ...]
             bad = ok & ((t.min() < v[:, 0]) | (t.max() > v[:, 1]))
             if bad.any():
                 wl = tables.wavelength_um[bad]
+                lo, hi = np.nanmin(v[bad, 0]), np.nanmax(v[bad, 1])
                 out.append(
-                    f"{name} CIA measured only for {np.nanmin(v[bad, 0]):.0f}-{np.nanmax(v[bad, 1]):.0f} K at "
+                    f"{name} CIA measured only for {lo:.0f}-{hi:.0f} K at "
                     f"{wl.min():.2f}-{wl.max():.2f} um: held at the nearest measured temperature"
                 )
     return tuple(out)
@@ -354,64 +362,12 @@ def transit_depth(
     # path[i, j]: chord length through shell j of a ray at impact parameter b[i] (j >= i).
     rr_hi = np.sqrt(np.clip(r[None, 1:] ** 2 - b[:, None] ** 2, 0.0, None))
     rr_lo = np.sqrt(np.clip(r[None, :-1] ** 2 - b[:, None] ** 2, 0.0, None))
-    tau = np.matmul(2.0 * (rr_hi - rr_lo), a_mid)  # (G, L-1, N)
+    tau = np.matmul((2.0 * (rr_hi - rr_lo)).astype(a_mid.dtype), a_mid)  # (G, L-1, N)
     # Annulus area (over pi) of each ray above the opaque disk of radius r0.
     ring = np.clip(r[1:] ** 2 - np.maximum(r[:-1], r0) ** 2, 0.0, None)
     absorbed = np.einsum("l,gln->gn", ring, -np.expm1(-tau))
     blocked = r0**2 + np.asarray(tables.kdist_weight) @ absorbed
     return np.asarray(blocked / star_radius_m**2)
-
-
-@dataclass(frozen=True, slots=True)
-class _StackedLayers:
-    """The layers of several atmospheres side by side (what :func:`extinction_per_m` reads)."""
-
-    pressure_bar: np.ndarray
-    temperature_k: np.ndarray
-    vmr: Mapping[str, np.ndarray]
-
-
-def transit_depth_batch(
-    atmospheres: Sequence[Atmosphere], tables: OpacityTables, star_radius_m: Sequence[float]
-) -> np.ndarray:
-    """Transit depths (B, N) of many atmospheres with the same number of layers, in one pass.
-
-    Same physics as :func:`transit_depth`; the opacity look-up and the chord integrals of all planets
-    are done together (one table gather per (P, T) cell for the whole batch), which is what makes a
-    catalog-wide run cheap.
-    """
-    if not atmospheres:
-        return np.zeros((0, tables.wavenumber_cm1.size))
-    n_l = np.asarray(atmospheres[0].pressure_bar).size
-    if any(np.asarray(a.pressure_bar).size != n_l for a in atmospheres):
-        raise InvalidQuantity("a batch needs the same number of layers in every atmosphere", field="n_layers")
-    gases = sorted({g for a in atmospheres for g in a.vmr})
-    zero = np.zeros(n_l)
-    stacked = _StackedLayers(
-        pressure_bar=np.concatenate([np.asarray(a.pressure_bar) for a in atmospheres]),
-        temperature_k=np.concatenate([np.asarray(a.temperature_k) for a in atmospheres]),
-        vmr={
-            g: np.concatenate([np.broadcast_to(np.asarray(a.vmr.get(g, zero), float), (n_l,)) for a in atmospheres])
-            for g in gases
-        },
-    )
-    alpha = extinction_per_m(stacked, tables)  # type: ignore[arg-type]  # reads only the three arrays
-    n_g, n_nu, b = alpha.shape[0], alpha.shape[2], len(atmospheres)
-    alpha = alpha.reshape(n_g, b, n_l, n_nu).transpose(1, 0, 2, 3)
-    a_mid = 0.5 * (alpha[:, :, 1:] + alpha[:, :, :-1])  # (B, G, L-1, N)
-    r = np.stack([altitudes_m(a) for a in atmospheres])  # (B, L)
-    r0 = r[:, 0].copy()
-    for k, a in enumerate(atmospheres):
-        if a.cloud_top_pressure_bar is not None and a.cloud_top_pressure_bar < a.pressure_bar[0]:
-            r0[k] = float(np.interp(np.log(a.cloud_top_pressure_bar), np.log(a.pressure_bar[::-1]), r[k, ::-1]))
-    bb = 0.5 * (r[:, 1:] + r[:, :-1])
-    rr_hi = np.sqrt(np.clip(r[:, None, 1:] ** 2 - bb[:, :, None] ** 2, 0.0, None))
-    rr_lo = np.sqrt(np.clip(r[:, None, :-1] ** 2 - bb[:, :, None] ** 2, 0.0, None))
-    tau = np.matmul(2.0 * (rr_hi - rr_lo)[:, None], a_mid)  # (B, G, L-1, N)
-    ring = np.clip(r[:, 1:] ** 2 - np.maximum(r[:, :-1], r0[:, None]) ** 2, 0.0, None)
-    absorbed = np.einsum("bl,bgln->bgn", ring, -np.expm1(-tau))
-    blocked = r0[:, None] ** 2 + np.einsum("g,bgn->bn", np.asarray(tables.kdist_weight), absorbed)
-    return np.asarray(blocked / np.asarray(star_radius_m, float)[:, None] ** 2)
 
 
 def planck_w_m2_um_sr(wavelength_um: np.ndarray, temperature_k: np.ndarray | float) -> np.ndarray:

@@ -15,7 +15,8 @@ metabolic fluxes (FBA) and the spectrum. The best feasible biogenic feature's SN
 programme co-adds is rescaled per draw by the transmission-feature scaling R_p^3 T_eq / (M_p R_*^2)
 (a feature of one scale height).
 
-Per draw: habitable = (class has a surface) and (273.15 K <= T_s <= boiling point) and (not
+Per draw: habitable = (class has a surface) and (open ocean: T_min <= T_s <= boiling point, T_min
+243 K rotating / 227 K tidally locked, Teff < 4000 K) and (S above the early-Mars limit) and (not
 runaway: S < S_runaway(Teff, M), Kopparapu et al. 2014); detectability = accessibility x (1/2 + 1/2
 biogenic) as in :func:`~astrobio.domain.biosignature_ranking.biosignature_potential` (0 when the
 programme cannot reach the target, ``max_transits`` < 1); potential = habitable x detectability.
@@ -38,8 +39,14 @@ from astrobio.domain.composition import (
     radius_only_probabilities,
 )
 from astrobio.domain.errors import InvalidQuantity
-from astrobio.domain.habitability import runaway_flux_earth
-from astrobio.domain.ranking import WATER_BOILING_1ATM_K, WATER_MELTING_K
+from astrobio.domain.habitability import (
+    OPEN_OCEAN_MIN_TS_LOCKED_K,
+    OPEN_OCEAN_MIN_TS_ROTATING_K,
+    TIDAL_LOCKING_TEFF_K,
+    early_mars_flux_earth,
+    runaway_flux_earth,
+)
+from astrobio.domain.ranking import WATER_BOILING_1ATM_K
 
 FloatArray = NDArray[np.float64]
 #: The Sun's effective temperature used to scale luminosity (IAU nominal), K.
@@ -173,7 +180,9 @@ def draw_potential(planets: Sequence[PlanetDraw], n_draws: int, seed: int = 2024
         codes = np.where(measured[:, None], codes, np.minimum(radius_codes, 4))
     surface = (codes == ROCKY) | (codes == WATER_RICH)
     runaway = s >= runaway_flux_earth(teff, m)
-    liquid = (ts >= WATER_MELTING_K) & (ts <= WATER_BOILING_1ATM_K) & ~runaway
+    minimum = np.where(teff < TIDAL_LOCKING_TEFF_K, OPEN_OCEAN_MIN_TS_LOCKED_K, OPEN_OCEAN_MIN_TS_ROTATING_K)
+    frozen = s < early_mars_flux_earth(teff)
+    liquid = (ts >= minimum) & (ts <= WATER_BOILING_1ATM_K) & ~runaway & ~frozen
     habitable = surface & liquid
 
     r_nom = np.array([p.radius_earth for p in planets])[:, None]

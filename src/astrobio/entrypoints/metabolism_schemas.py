@@ -7,7 +7,9 @@ from typing import Annotated, Any, ClassVar
 
 import msgspec
 
-from astrobio.application.use_cases.metabolism import SimulateMetabolismCommand
+from astrobio.application.use_cases.metabolism import BiosphereSimulation, SimulateMetabolismCommand
+from astrobio.application.use_cases.planet_biosphere import PlanetBiosphere
+from astrobio.domain.errors import InvalidQuantity
 from astrobio.domain.metabolism import MetabolicModel, MetabolismResult
 from astrobio.domain.metabolism_environment import BiomassAssumption, PlanetEnvironment
 
@@ -21,13 +23,24 @@ class EnvironmentBody(msgspec.Struct, forbid_unknown_fields=True):
     ph: float | None = None
     photon_flux_umol_m2_s: float | None = None
     organics_mmol_gdw_h: dict[str, float] = msgspec.field(default_factory=dict)
+    #: Geological H2 supply (molecules cm^-2 s^-1) that methanogens can draw on.
+    h2_outgassing_molecules_cm2_s: float = 1.0e10
 
     def to_domain(self) -> PlanetEnvironment:
         return PlanetEnvironment(
             temperature_k=self.temperature_k, pressure_bar=self.pressure_bar,
             partial_pressures_bar=dict(self.partial_pressures_bar), ph=self.ph,
             photon_flux_umol_m2_s=self.photon_flux_umol_m2_s,
-            organics_mmol_gdw_h=dict(self.organics_mmol_gdw_h))
+            organics_mmol_gdw_h=dict(self.organics_mmol_gdw_h),
+            h2_outgassing_molecules_cm2_s=self.h2_outgassing_molecules_cm2_s)
+
+    @classmethod
+    def from_domain(cls, e: PlanetEnvironment) -> EnvironmentBody:
+        return cls(temperature_k=e.temperature_k, pressure_bar=e.pressure_bar,
+                   partial_pressures_bar=dict(e.partial_pressures_bar), ph=e.ph,
+                   photon_flux_umol_m2_s=e.photon_flux_umol_m2_s,
+                   organics_mmol_gdw_h=dict(e.organics_mmol_gdw_h),
+                   h2_outgassing_molecules_cm2_s=e.h2_outgassing_molecules_cm2_s)
 
 
 class SimulateBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,11 +56,16 @@ class SimulateBody(msgspec.Struct, forbid_unknown_fields=True):
           "models": ["e_coli_core"]}),
     ]
 
-    environment: EnvironmentBody
+    environment: EnvironmentBody | None = None
     models: list[str] | None = None
     biomass_gdw_m2: Annotated[float, msgspec.Meta(gt=0)] = 10.0
+    #: A stored planet: its environment is built from the catalog and its climate estimate
+    #: (give either ``environment`` or ``planet_name``).
+    planet_name: str | None = None
 
     def to_command(self) -> SimulateMetabolismCommand:
+        if self.environment is None or self.planet_name is not None:
+            raise InvalidQuantity("give exactly one of environment or planet_name", field="environment")
         return SimulateMetabolismCommand(environment=self.environment.to_domain(), model_ids=self.models,
                                          biomass=BiomassAssumption(biomass_gdw_m2=self.biomass_gdw_m2))
 
@@ -146,10 +164,57 @@ class ResultRead(msgspec.Struct):
                    uptake_caps_mmol_gdw_h=r.uptake_caps_mmol_gdw_h)
 
 
+class BiosphereRead(msgspec.Struct):
+    """The planet's biosphere: net surface fluxes (molecules cm^-2 s^-1, + into the air), what limits
+    each, whether it is oxygenic (the atmosphere is then oxic), NPP and the biomass the fluxes maintain."""
+
+    flux_molecules_cm2_s: dict[str, float]
+    limits: dict[str, str]
+    oxygenic: bool
+    npp_c_cm2_s: float
+    maintained_biomass_gdw_m2: dict[str, float]
+    delta_g_methanogenesis_kj_mol: float | None
+
+    @classmethod
+    def from_domain(cls, sim: BiosphereSimulation) -> BiosphereRead:
+        b = sim.biosphere
+        return cls(flux_molecules_cm2_s=dict(b.flux_molecules_cm2_s), limits=dict(b.limits),
+                   oxygenic=b.oxygenic, npp_c_cm2_s=b.npp_c_cm2_s,
+                   maintained_biomass_gdw_m2=dict(b.maintained_biomass_gdw_m2),
+                   delta_g_methanogenesis_kj_mol=b.delta_g_kj_mol)
+
+
+class PlanetContextRead(msgspec.Struct):
+    """How a stored planet's environment was built, and its steady-state atmosphere."""
+
+    planet_name: str
+    environment: EnvironmentBody
+    climate_source: str
+    surface_temperature_sigma_k: float
+    insolation_earth: float
+    teff_k: float
+    atmosphere: dict[str, Any]
+
+    @classmethod
+    def from_domain(cls, p: PlanetBiosphere) -> PlanetContextRead:
+        return cls(planet_name=p.planet_name, environment=EnvironmentBody.from_domain(p.environment),
+                   climate_source=p.climate_source, surface_temperature_sigma_k=p.surface_temperature_sigma_k,
+                   insolation_earth=p.insolation_earth, teff_k=p.teff_k, atmosphere=dict(p.atmosphere))
+
+
 class SimulationRead(msgspec.Struct):
     """Per-model results, and the assumption that turned them into surface fluxes."""
 
     results: list[ResultRead]
     biomass_gdw_m2: float
-    biomass_assumption: str = ("surface flux = specific flux x biomass_gdw_m2 of active biomass per m^2 "
-                               "(Seager, Bains & Hu 2013, ApJ 775, 104)")
+    biomass_assumption: str = ("surface flux = FBA yield x the planet's supply (H2 outgassing, air-sea "
+                               "transfer), energy (Gibbs energy) and light limits; not growth x biomass")
+    biosphere: BiosphereRead | None = None
+    planet: PlanetContextRead | None = None
+
+    @classmethod
+    def from_simulation(cls, sim: BiosphereSimulation, biomass_gdw_m2: float,
+                        planet: PlanetBiosphere | None = None) -> SimulationRead:
+        return cls(results=[ResultRead.from_domain(r) for r in sim.results], biomass_gdw_m2=biomass_gdw_m2,
+                   biosphere=BiosphereRead.from_domain(sim),
+                   planet=None if planet is None else PlanetContextRead.from_domain(planet))

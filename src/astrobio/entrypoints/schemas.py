@@ -148,6 +148,21 @@ class HzRead(msgspec.Struct):
 class AssessmentRead(msgspec.Struct):
     """Output of ``POST /assess`` and ``astrobio assess``."""
 
+    #: Worked example (the Earth around the Sun), shown in the OpenAPI schema.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the Earth around the Sun",
+         {"name": "Earth", "teq_k": 278.33, "insolation_earth": 1.0, "semi_major_axis_au": 1.0,
+          "mass_earth": 0.9718, "mass_is_estimated": True, "planet_class": "rocky",
+          "hz": {"recent_venus_au": 0.7507, "runaway_greenhouse_au": 0.9509, "maximum_greenhouse_au": 1.6772,
+                 "early_mars_au": 1.769, "conservative": True, "optimistic": True, "valid": True,
+                 "rule": "kopparapu_2014_teff_clamped_2600_7200"},
+          "tsm": 110.31, "esm": 0.649, "esi": 1.0,
+          "warnings": ["mass estimated from radius (Chen & Kipping 2017, Kempton et al. 2018)"],
+          "composition": {"rocky": 1.0, "water_rich": 0.0, "sub_neptune": 0.0, "gas_giant": 0.0,
+                          "brown_dwarf": 0.0, "basis": "radius_only"},
+          "runaway_flux_earth": 1.1045, "in_runaway": False, "tsm_meaningful": False}),
+    ]
+
     name: str
     teq_k: float
     insolation_earth: float
@@ -457,6 +472,19 @@ class JobProgressRead(msgspec.Struct, omit_defaults=True):
 
 
 class JobRead(msgspec.Struct):
+    """A background job: its state, parameters, result or error, and ``progress``."""
+
+    #: Worked example (a GCM sweep half-way), shown in the OpenAPI schema.
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a running four-run GCM sweep",
+         {"id": "5c63906bcd394f07a49e8a864c457ad5", "kind": "climate_sweep", "state": "running",
+          "params": {"sweep_id": "18c3d5a578a3411f890f9350cf41fdd6", "backend": "local"},
+          "result": None, "error": None, "created_at": "2026-12-04T17:07:14+00:00",
+          "updated_at": "2026-12-04T17:12:40+00:00",
+          "progress": {"fraction": 0.31, "done": 1, "running": 1, "queued": 2, "total": 4, "eta_s": 941.0,
+                       "detail": "1 done · 1 running · 2 queued · ~16 min left (27 ms/step, benchmark)"}}),
+    ]
+
     id: str
     kind: str
     state: str

@@ -77,3 +77,25 @@ def test_train_multiclass_no_activate_never_touches_the_shipped_model(tmp_path: 
     assert _sha(models / "jwst" / "multiclass.json") == shipped
     r = runner.invoke(app, ["models", "activate", "multiclass", "deadbeefdeadbeef"])
     assert r.exit_code == 4 and "Traceback" not in r.output
+
+
+def test_http_lists_and_activates_models(tmp_path: Path) -> None:
+    from litestar.testing import TestClient
+
+    from astrobio.entrypoints.http import create_app
+
+    models = tmp_path / "models"
+    (models / "jwst").mkdir(parents=True)
+    reg = FileModelRegistry(models)
+    a = reg.register("multiclass", _staged(tmp_path, "a", "one"), activate=False)
+    c = build_container(Settings(data_dir=tmp_path / "var", models_dir_path=models))
+    with TestClient(app=create_app(c)) as client:
+        listed = client.get("/models")
+        assert listed.status_code == 200, listed.text
+        assert [(m["kind"], m["id"], m["active"]) for m in listed.json()] == [("multiclass", a["id"], False)]
+        r = client.post(f"/models/multiclass/{a['id'][:12]}/activate")
+        assert r.status_code == 200, r.text
+        assert r.json() == {"kind": "multiclass", "id": a["id"], "active": True}
+        assert client.post("/models/multiclass/..%2F..%2Fetc/activate").status_code == 404
+        assert client.post("/models/bogus/deadbeefdead/activate").status_code == 404
+    assert reg.model_dir("multiclass") == models / "registry" / "multiclass" / a["id"]

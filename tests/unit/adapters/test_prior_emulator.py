@@ -46,7 +46,7 @@ def test_domain_flags_far_points_and_knows_its_hull() -> None:
 def test_emulator_predicts_inside_and_falls_back_to_the_prior_outside(tmp_path: Path) -> None:
     p, targets, ts = _runs(16)
     model = ps.fit(p, targets, ts, GRID, {"components": 4})
-    model["scale"] = {"ts": 1.5}
+    model["calibration"] = {"ts": [1.5, 0.0, 1.0, 1.0]}
     inside = p[:2] * 1.001
     out = ps.predict(model, inside)
     assert out["mean"]["ts"].shape == (2, 8, 8) and out["inside"].all()

@@ -40,7 +40,8 @@ def test_active_plan_records_the_runs_the_acquisition_picks() -> None:
     assert len(pool) == 96 and len(status.runs) == 3  # 32 candidates per requested run
     top = sorted((p.instellation_w_m2 for p in pool), reverse=True)[:3]
     assert [r.parameters.instellation_w_m2 for r in status.runs] == top
-    assert status.acquisition is not None and status.acquisition.sigma_after_k < status.acquisition.sigma_before_k
+    acq = status.acquisition
+    assert acq is not None and acq.sigma_after_k < acq.sigma_before_k
 
 
 def test_active_plan_without_a_model_is_refused_naming_method() -> None:

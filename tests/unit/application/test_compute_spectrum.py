@@ -59,7 +59,7 @@ def _use_case(ts_k: float | None = 271.0) -> ComputeSpectrum:
     )
     return ComputeSpectrum(
         lambda: InMemoryUnitOfWork(db),
-        NpzOpacitySource(DATA / "opacity" / "spectra_opacity_r100.npz"),
+        NpzOpacitySource(DATA / "opacity" / "opacity_r100.npz"),
         stellar,
         lambda: FixedClimate(ts_k),
     )
@@ -123,7 +123,7 @@ def test_given_atmosphere_and_biogenic_flux_are_used() -> None:
             InvalidQuantity,
             "atmosphere.vmr",
         ),
-        (ComputeSpectrumCommand(planet=T1E, wavelength_min_um=0.2), InvalidQuantity, "wavelength_um"),
+        (ComputeSpectrumCommand(planet=T1E, wavelength_min_um=0.1), InvalidQuantity, "wavelength_um"),
         (ComputeSpectrumCommand(planet=T1E, n_transits=0), InvalidQuantity, "n_transits"),
     ],
 )
@@ -139,3 +139,40 @@ def test_metabolism_fluxes_are_split_into_usable_and_ignored() -> None:
     kept, ignored = usable_biogenic_fluxes({"CH4": 1e11, "N2O": 1e9, "CO2": -5e11, "H2": 2e10, "CO": -1e8})
     assert kept == {"CH4": 1e11, "N2O": 1e9}
     assert ignored == ("CO", "CO2", "H2")
+
+
+def test_each_opacity_table_used_is_named_in_the_provenance() -> None:
+    r = _use_case().execute(
+        ComputeSpectrumCommand(planet=T1E, wavelength_min_um=0.3, wavelength_max_um=30.0, emission=False)
+    )
+    prov = r.spectrum.provenance
+    for gas in ("H2O", "CO2", "CH4", "O2", "O3", "N2O"):
+        assert prov[f"opacity.{gas}"], gas
+    assert "HELIOS-K" in prov["opacity.O3"] and "Voigt" in prov["opacity.O2"]
+    assert "Lafferty" in prov["opacity.cia.N2-N2"] and "MT_CKD" in prov["opacity.cia.H2O-H2O"]
+    assert r.spectrum.wavelength_um[0] < 0.31 and r.spectrum.wavelength_um[-1] > 29.5
+
+
+def test_layers_colder_than_the_tables_are_flagged_not_silently_clamped() -> None:
+    r = _use_case().execute(
+        ComputeSpectrumCommand(planet=T1E, atmosphere=AtmosphereOptions(surface_temperature_k=60.0))
+    )
+    assert any("outside the opacity tables (100-2000 K)" in w for w in r.warnings)
+
+
+def test_modern_earth_o3_on_trappist1e_stays_below_2_sigma_in_80_prism_transits() -> None:
+    """Lin et al. (2021, ApJL 913, L15): for a modern-Earth TRAPPIST-1 e, JWST "will struggle to detect O3
+    ... to > 2 sigma within ~80 transits" with NIRSpec PRISM; the 9.6 um band lies outside PRISM, where
+    MIRI LRS sees it better."""
+    r = _use_case().execute(
+        ComputeSpectrumCommand(
+            planet=T1E,
+            modes=("nirspec_prism", "miri_lrs"),
+            n_transits=80,
+            atmosphere=AtmosphereOptions(surface_temperature_k=280.0),
+        )
+    )
+    snr = {d.mode: d.snr for d in r.detectability}
+    assert 0.0 < snr["nirspec_prism"]["O3"] < 2.0
+    assert snr["miri_lrs"]["O3"] > snr["nirspec_prism"]["O3"]
+    assert snr["nirspec_prism"]["CO2"] > 2.0  # CO2 stays the most accessible gas (Lin et al. 2021)

@@ -86,3 +86,17 @@ def test_an_unreadable_source_fails_naming_the_file(parts, tmp_path: Path) -> No
     with pytest.raises(InvalidDataset, match=r"half\.nc"):
         use_case.execute(IngestClimateOutputCommand(sources=[str(half)], name="x"))
     assert repo.versions == {}
+
+
+def test_a_runs_output_is_registered_once_however_often_it_is_ingested(parts) -> None:  # type: ignore[no-untyped-def]
+    use_case, repo, store, db = parts
+    command = IngestClimateOutputCommand(sources=[str(RUN000)], name="sweep/run-7", run_id="run-7")
+    first = use_case.execute(command)
+    # A retried job, or a second poller, ingests the same run again: the registered cube comes back.
+    again = use_case.execute(command)
+    assert again.id == first.id and list(db.cubes) == [first.id]
+    assert len(repo.list_versions("climate_cube.sweep-run-7")) == 1
+    # Arrays an attempt published without registering them (it died in between) are replaced.
+    del db.cubes[first.id]
+    third = use_case.execute(command)
+    assert third.id == first.id and list(db.cubes) == [first.id] and store.verify(third)

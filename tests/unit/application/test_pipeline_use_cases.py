@@ -29,7 +29,8 @@ from astrobio.domain.planet import Planet
 from astrobio.domain.ranking import ClimateEstimate, HzFilter
 from astrobio.domain.star import Star
 
-SUN = Star(name="Sun", teff_k=5772.0, radius_sun=1.0, mass_sun=1.0, j_mag=4.0, k_mag=3.5, distance_pc=10.0)
+# J = 11: fainter than every JWST mode's saturation limit (the Sun at 10 pc, J = 4, would saturate them all).
+SUN = Star(name="Sun", teff_k=5772.0, radius_sun=1.0, mass_sun=1.0, j_mag=11.0, k_mag=10.5, distance_pc=10.0)
 
 
 def planet(name: str, a_au: float = 1.0, **kw: Any) -> Planet:

@@ -111,7 +111,7 @@ def test_potential_is_the_habitability_gate_times_the_detectability() -> None:
         a, surface_temperature_k=288.0, surface_temperature_sigma_k=20.0, snr=snr,
         n_transits=30, max_transits=30,
     )
-    p_liq = p_liquid_water(288.0, 20.0)
+    p_liq = p_liquid_water(288.0, 20.0, minimum_k=243.0)  # a rotating planet: open ocean above 243 K
     assert a.composition is not None
     assert pot.habitability == pytest.approx(a.composition.p_surface * p_liq)
     # The atmosphere (CO2, SNR 10) is readable: accessibility 1; CH4 at SNR 2.5: biogenic 0.5.

@@ -108,12 +108,31 @@ def test_venus_instellation_has_no_liquid_water_and_earth_has() -> None:
 
 
 def test_habitability_is_a_gate_not_a_mean() -> None:
-    # TRAPPIST-1 g-like: Ts 204 K with sigma 20 K -> P(liquid) ~ 1e-4 -> habitability ~ 0.
+    # TRAPPIST-1 g-like: global-mean Ts 204 K +- 20 K. Tidally locked (Teff 2566 K): open ocean needs a
+    # global mean >= 227 K (the coldest locked GCM run, 227.5 K, keeps 19 % open ocean): P = 0.125,
+    # and the gate multiplies: no HZ bonus lifts it (the old mean gave 0.5).
     g = assess_planet(Planet(name="TRAPPIST-1 g", star=TRAPPIST1, radius_earth=1.129, mass_earth=1.321,
                              semi_major_axis_au=0.04683, transits=True))
     p = biosignature_potential(g, surface_temperature_k=204.0, surface_temperature_sigma_k=20.0,
-                               snr={"nirspec_prism": {"CH4": 50.0}})
-    assert p.habitability < 1e-3 and p.total < 1e-3
+                               snr={"nirspec_prism": {"CH4": 50.0, "CO2": 50.0}})
+    assert g.in_conservative_hz and p.p_liquid_water == pytest.approx(0.125, abs=0.002)
+    assert p.total == pytest.approx(p.p_surface * p.p_liquid_water)
+    # A rotating planet at the same temperature has no open ocean at all (threshold 243 K).
+    rotating = assess_planet(_solar("Cold", 1.9, 1.0, 1.0))
+    q = biosignature_potential(rotating, surface_temperature_k=204.0, surface_temperature_sigma_k=20.0,
+                               snr={"nirspec_prism": {"CO2": 50.0}})
+    assert q.p_liquid_water < 0.03
+
+
+def test_beyond_the_early_mars_limit_there_is_no_liquid_water() -> None:
+    # TRAPPIST-1 h (Agol et al. 2021): a = 0.06189 AU, S = 0.144 S_earth, below the early-Mars limit
+    # (0.20 S_earth at the 2600 K edge): whatever a climate model says, no liquid water.
+    h = assess_planet(Planet(name="TRAPPIST-1 h", star=TRAPPIST1, radius_earth=0.755, mass_earth=0.326,
+                             semi_major_axis_au=0.06189, transits=True))
+    assert h.insolation_earth == pytest.approx(0.144, abs=0.005) and h.beyond_outer_edge
+    p = biosignature_potential(h, surface_temperature_k=280.0, surface_temperature_sigma_k=10.0,
+                               snr={"nirspec_prism": {"CO2": 50.0}})
+    assert p.p_liquid_water == 0.0 and p.total == 0.0
 
 
 def test_esi_of_mars_is_the_phl_value() -> None:

@@ -61,6 +61,7 @@ def test_probabilities_must_sum_to_one() -> None:
     p = ClassProbabilities(
         probabilities={
             PlanetClass.ROCKY: 0.7,
+            PlanetClass.WATER_RICH: 0.0,
             PlanetClass.SUB_NEPTUNE: 0.3,
             PlanetClass.GAS_GIANT: 0.0,
             PlanetClass.BROWN_DWARF: 0.0,
@@ -79,8 +80,9 @@ def test_ece_is_zero_when_confidence_equals_accuracy_and_one_when_confidently_wr
 
 
 def test_confusion_matrix_and_cross_class_rate() -> None:
-    m = confusion_matrix([0, 0, 2, 3, 3, 1], [0, 3, 2, 3, 2, 1], 4)
-    assert m[0, 3] == 1 and m[3, 2] == 1 and m.sum() == 6
+    # class order: rocky 0, water-rich 1, sub-Neptune 2, gas giant 3, brown dwarf 4
+    m = confusion_matrix([0, 0, 3, 4, 4, 2], [0, 4, 3, 4, 3, 2], 5)
+    assert m[0, 4] == 1 and m[4, 3] == 1 and m.sum() == 6
     # rocky/gas giant/brown dwarf rows hold 5 planets, 2 of them swapped among those classes
     assert cross_class_confusion(m) == pytest.approx(2 / 5)
 

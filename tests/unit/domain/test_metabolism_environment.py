@@ -81,3 +81,12 @@ def test_surface_flux_conversion() -> None:
     # 1 mmol gDW^-1 h^-1 x 10 gDW m^-2 = 10 mmol m^-2 h^-1 = 2.778e-6 mol m^-2 s^-1.
     assert b.surface_flux_mol_m2_s(1.0) == pytest.approx(1e-2 / 3600.0)
     assert b.surface_flux_molecules_cm2_s(1.0) == pytest.approx(1e-2 / 3600.0 * 6.02214076e23 / 1e4)
+
+
+def test_henry_solubility_stays_finite_on_a_frozen_world() -> None:
+    import math
+
+    from astrobio.domain.metabolism_environment import PlanetEnvironment as Env
+
+    env = Env(temperature_k=2.0, pressure_bar=1.0, partial_pressures_bar={"co2": 0.5, "nh3": 0.1})
+    assert all(math.isfinite(env.dissolved_mm(g)) for g in ("co2", "nh3", "h2"))

@@ -84,3 +84,18 @@ def test_templates_match_the_built_data_file() -> None:
 def test_negative_flux_gives_zero_and_unknown_gas_is_ignored() -> None:
     out = steady_state_mixing_ratios({"CH4": -1e10, "CO2": 1e12}, {"CH4": 9.1})
     assert out == {"CH4": 0.0}
+
+
+def test_one_atmosphere_is_oxic_only_with_an_oxygenic_biosphere() -> None:
+    from astrobio.application.ports.pipeline import BiogenicFluxes
+    from astrobio.application.use_cases.pipeline_stages import one_atmosphere
+
+    flux = {"CH4": 1.3e11, "N2O": 2.3e9}
+    oxic, air = one_atmosphere(BiogenicFluxes(flux_molecules_cm2_s=flux, oxygenic=True, source="t"),
+                               teff_k=5772.0, insolation_earth=1.0)
+    assert air["state"] == "oxic" and oxic["O2"] == pytest.approx(0.2095) and "O3" in oxic
+    assert oxic["CH4"] == pytest.approx(1.8e-6, rel=0.15)
+    anoxic, air = one_atmosphere(BiogenicFluxes(flux_molecules_cm2_s=flux, oxygenic=False, source="t"),
+                                 teff_k=5772.0, insolation_earth=1.0)
+    assert air["state"] == "anoxic" and "O2" not in anoxic and "O3" not in anoxic
+    assert anoxic["CH4"] > 100 * oxic["CH4"]

@@ -102,11 +102,13 @@ def train_denoiser(
     seed: int = 0,
     dataset_version: str = "",
     fast_dev_run: bool = False,
+    lr: float = 1e-3,
 ) -> dict[str, Any]:
     import lightning as L
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
+    from astrobio.adapters.ml.search import search_callbacks
     from astrobio.adapters.ml.systems.jwst_denoiser import DenoiserSystem
     from astrobio.adapters.monitoring.training_curves import TrainingCurves, curves_logger
 
@@ -118,13 +120,13 @@ def train_denoiser(
     n_val = max(1, len(x) // 10)
     train = TensorDataset(*(t[n_val:] for t in tensors))
     val = TensorDataset(*(t[:n_val] for t in tensors))
-    system = DenoiserSystem(model.grid.n_bins, mode=mode, epochs=epochs)
+    system = DenoiserSystem(model.grid.n_bins, mode=mode, epochs=epochs, lr=lr)
     trainer = L.Trainer(
         max_epochs=epochs,
         accelerator="cpu",
         devices=1,
         logger=curves_logger(out_dir),  # loss, grad norm, lr per step: <out_dir>/curves/metrics.csv
-        callbacks=[TrainingCurves()],
+        callbacks=[TrainingCurves(), *search_callbacks()],  # + pruning inside a search trial
         enable_checkpointing=False,
         enable_progress_bar=False,
         enable_model_summary=False,
@@ -141,6 +143,8 @@ def train_denoiser(
         "kind": "denoiser",
         "mode": mode,
         "epochs": epochs,
+        "lr": lr,
+        "batch_size": batch_size,
         "n_train": len(train),
         "dataset_version": dataset_version,
         "grid": {"min_um": model.grid.min_um, "max_um": model.grid.max_um, "n_bins": model.grid.n_bins},

@@ -109,21 +109,34 @@ def run(params: np.ndarray, targets: dict[str, np.ndarray], ts_field: np.ndarray
             "folds": [f.tolist() for f in parts]}
 
 
-def calibrate(result: dict[str, Any], targets: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
-    """Cross-conformal: rescale every candidate's held-out sigma fold by fold (factor from the other
-    folds' standardized errors), in place; returns each candidate's factor from *all* folds (the one
-    a model trained on every run ships with)."""
-    factors: dict[str, dict[str, float]] = {}
+def _area(y: np.ndarray, lat_deg: Sequence[float] | None) -> np.ndarray | None:
+    """cos(lat) weights broadcast to a field array (N, ..., lat, lon); None for scalars."""
+    if lat_deg is None or y.ndim < 3:
+        return None
+    w = np.cos(np.deg2rad(np.asarray(lat_deg, dtype=np.float64)))
+    return np.broadcast_to(w[:, None], y.shape)
+
+
+def calibrate(result: dict[str, Any], targets: dict[str, np.ndarray],
+              lat_deg: Sequence[float] | None = None) -> dict[str, dict[str, list[float]]]:
+    """Cross-conformal: recalibrate every candidate's held-out sigma fold by fold with the
+    calibration (factor, floor, power; :func:`~.gp_surrogate.calibration`) of the *other* folds'
+    errors (area-weighted for fields when ``lat_deg`` is given, as the scores are), in place;
+    returns each candidate's calibration per variable from *all* folds (what a model trained on
+    every run ships with)."""
+    factors: dict[str, dict[str, list[float]]] = {}
     parts = [np.asarray(f) for f in result["folds"]]
     for c, sig in result["sigma"].items():
         factors[c] = {}
         for v, s in sig.items():
-            z = np.abs(result["pred"][c][v] - targets[v]) / np.maximum(s, 1e-30)
-            factors[c][v] = gs.conformal_factor(z)
+            err = result["pred"][c][v] - targets[v]
+            w = _area(err, lat_deg)
+            factors[c][v] = gs.calibration(err, s, w)
             scaled = s.copy()
             for f in parts:
                 others = np.setdiff1d(np.arange(len(s)), f)
-                scaled[f] = s[f] * gs.conformal_factor(z[others])
+                scaled[f] = gs.shape_sigma(s[f], gs.calibration(err[others], s[others],
+                                                                None if w is None else w[others]))
             sig[v] = scaled
     return factors
 

@@ -62,7 +62,7 @@ def train_emulator(store: CubeStore, cubes: Sequence[ClimateCube], mode: Surroga
                         seed=int(extra.get("seed", 0)), candidates=[name])
     finally:
         cv.CANDIDATES.pop(name, None)
-    factors = cv.calibrate(result, targets)[name]
+    factors = cv.calibrate(result, targets, grid["lat_deg"])[name]
     table = cv.scores(result, targets, grid["lat_deg"])
     metrics: dict[str, float] = {}
     for group, prefix in (("all", "cv_"), ("in_domain", "cv_in_domain_")):
@@ -75,7 +75,7 @@ def train_emulator(store: CubeStore, cubes: Sequence[ClimateCube], mode: Surroga
     if "cv_ts_global_mean_rmse" in metrics:
         metrics["ts_global_mean_rmse"] = metrics["cv_ts_global_mean_rmse"]
     model = ps.fit(params, targets, ts, grid, cfg)
-    model["scale"] = factors
+    model["calibration"] = {v: [float(x) for x in f] for v, f in factors.items()}
     payload: dict[str, Any] = {
         "format": ckpt.FORMAT, "mode": mode.value, "arch": {"name": arch}, "emulator": ckpt.to_tensors(model),
         "inputs": list(SURROGATE_INPUTS), "grid": grid, "metrics": metrics,

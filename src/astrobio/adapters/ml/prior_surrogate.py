@@ -74,7 +74,7 @@ def fit(params: np.ndarray, targets: dict[str, np.ndarray], ts_field: np.ndarray
                           "train_mean": y.mean(0).ravel(), "train_std": y.std(0).ravel()}
     return {"config": cfg, "ebm": coeffs.to_dict() if coeffs else None, "feature_mean": f_mean.tolist(),
             "feature_std": f_std.tolist(), "variables": variables, "domain": gs.Domain.fit(params),
-            "grid": {k: list(v) for k, v in grid.items()}, "scale": {}}
+            "grid": {k: list(v) for k, v in grid.items()}, "calibration": {}}
 
 
 def design(model: dict[str, Any], params: np.ndarray) -> np.ndarray:
@@ -116,7 +116,8 @@ def predict(model: dict[str, Any], params: np.ndarray, *, fallback: bool = True)
         base = _prior_for(var, prior, lat)
         if v["residual"] and base is not None:
             m = m + base.reshape(len(p), -1)
-        s = np.sqrt(var_) * float(model["scale"].get(var, 1.0)) * widen[:, None]
+        cal = model.get("calibration", {}).get(var)
+        s = (gs.shape_sigma(np.sqrt(var_), cal) if cal is not None else np.sqrt(var_)) * widen[:, None]
         if fallback and not inside.all():
             out = ~inside
             if base is not None:

@@ -29,6 +29,7 @@ from astrobio.domain.errors import InvalidDataset, NotFound
 from astrobio.domain.surrogate import ModelCard, SurrogateMode
 
 _ID = re.compile(r"^[0-9a-f]{64}$")
+_PREFIX = re.compile(r"^[0-9a-f]{8,63}$")
 ACTIVE = "active.json"
 #: Training curves of registered models: ``<root>/curves/<id>/member-<k>.csv``.
 CURVES = "curves"
@@ -311,8 +312,9 @@ class FileModelRegistry:
     def entry(self, kind: str, model_id: str) -> dict[str, Any]:
         _check_kind(kind)
         base = self._root / kind
-        ids = [model_id] if _ID.match(model_id) else (
-            [p.name for p in base.glob(f"{model_id}*") if _ID.match(p.name)] if len(model_id) >= 8 else [])
+        ids = [model_id] if _ID.match(model_id) else []
+        if not ids and _PREFIX.match(model_id):  # a prefix is hex only: never a glob pattern
+            ids = [p.name for p in base.glob(f"{model_id}*") if _ID.match(p.name)]
         if len(ids) > 1:
             raise InvalidDataset(f"model id prefix {model_id!r} is ambiguous", field="model_id")
         path = base / ids[0] / ENTRY_CARD if ids else None

@@ -39,6 +39,8 @@ SPACES: dict[str, Space] = {
     "climate_datacube": {"learning_rate": ("log", 3e-4, 3e-3), "physics_weight": ("float", 0.3, 3.0),
                          "dropout": ("float", 0.0, 0.2), "width": ("int", 6, 12),
                          "weight_decay": ("log", 0.05, 1.0)},
+    # JWST denoiser, around lr 1e-3, batch 128.
+    "denoiser": {"lr": ("log", 3e-4, 3e-3), "batch_size": ("int", 64, 256)},
     # Graph VAE, around lr 3e-3, hidden 64, latent 64.
     "gvae": {"lr": ("log", 1e-3, 1e-2), "hidden": ("int", 32, 96), "latent": ("int", 32, 96)},
 }

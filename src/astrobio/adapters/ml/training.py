@@ -155,7 +155,7 @@ class LightningSurrogateTrainer(SurrogateTrainer):
             outputs=tuple(payload["outputs"]),
             hyperparameters={**_config_dict(config), "arch": {"name": arch}, "holdout_cubes": [],
                              "cv_folds": payload["split"]["cv_folds"],
-                             "sigma_scale": dict(emulator["scale"]), "ebm": emulator["ebm"],
+                             "sigma_calibration": dict(emulator["calibration"]), "ebm": emulator["ebm"],
                              "ood_threshold": float(emulator["domain"]["threshold"]),
                              "emulator": {k: v for k, v in emulator["config"].items()},
                              "parameters": 0},

@@ -105,13 +105,17 @@ class ComputeSpectrumStage(SpectrumStage):
         surface_flux_molecules_cm2_s: Mapping[str, float],
         modes: Sequence[str],
         n_transits: int,
+        background: str = "N2",
     ) -> SpectrumOutcome:
         # A gas the pipeline already gives a mixing ratio for (its star- and O2-dependent photochemical
         # steady state) is not re-derived from its flux with Earth's lifetime.
         opts = AtmosphereOptions(
             surface_temperature_k=surface_temperature_k,
             vmr=dict(vmr),
-            surface_flux_molecules_cm2_s={g: f for g, f in surface_flux_molecules_cm2_s.items() if g not in vmr},
+            surface_flux_molecules_cm2_s={
+                g: f for g, f in surface_flux_molecules_cm2_s.items() if g not in vmr
+            },
+            background=background,
         )
         res = self._compute().execute(
             ComputeSpectrumCommand(

@@ -42,6 +42,7 @@ class InProcessTaskQueue(TaskQueue):
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._reaper: threading.Thread | None = None
+        self._reap: tuple[Callable[[], object], float] | None = None
 
     def _run(self, job_id: str, outage_try: int) -> None:
         with structlog.contextvars.bound_contextvars(job_id=job_id):
@@ -85,24 +86,33 @@ class InProcessTaskQueue(TaskQueue):
         timer.start()
 
     def enqueue(self, job_id: str, *, attempt: int = 0, defer_s: float = 0.0) -> None:
+        self._start_reaper()
         self._later(defer_s, job_id, 1)
 
-    def start_reaper(self, reap: Callable[[], object], interval_s: float) -> None:
-        """Call ``reap`` every ``interval_s`` seconds on a daemon thread (once per queue)."""
-        if self._reaper is not None:
-            return
+    def start_reaper(self, reap: Callable[[], object], interval_s: float, *, now: bool = False) -> None:
+        """Call ``reap`` every ``interval_s`` seconds on a daemon thread, from the first
+        :meth:`enqueue` on (or at once with ``now``): a process that never runs a job pays nothing."""
+        self._reap = (reap, interval_s)
+        if now:
+            self._start_reaper()
 
-        def loop() -> None:
-            while not self._closed.wait(interval_s):
-                try:
-                    reap()
-                except UpstreamUnavailable as exc:
-                    log.warning("jobs.reap_unavailable", error=exc.message)
-                except Exception:
-                    log.exception("jobs.reap_crashed")
-
-        self._reaper = threading.Thread(target=loop, name="astrobio-job-reaper", daemon=True)
+    def _start_reaper(self) -> None:
+        with self._lock:
+            if self._reaper is not None or self._reap is None:
+                return
+            reap, interval_s = self._reap
+            self._reaper = threading.Thread(target=lambda: self._reap_loop(reap, interval_s),
+                                            name="astrobio-job-reaper", daemon=True)
         self._reaper.start()
+
+    def _reap_loop(self, reap: Callable[[], object], interval_s: float) -> None:
+        while not self._closed.wait(interval_s):
+            try:
+                reap()
+            except UpstreamUnavailable as exc:
+                log.warning("jobs.reap_unavailable", error=exc.message)
+            except Exception:
+                log.exception("jobs.reap_crashed")
 
     def drain(self, timeout_s: float | None = None) -> None:
         """Wait for every job enqueued so far, and for the retries they scheduled (tests, CLI exit)."""

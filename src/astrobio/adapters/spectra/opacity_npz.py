@@ -19,7 +19,8 @@ SOURCE = (
 )
 
 
-#: Summary of ``data/opacity/opacity_r100.npz`` (``scripts/build_opacity.py``); per-table methods are in the file.
+#: Summary of ``data/opacity/opacity_r100.npz`` (``scripts/build_opacity.py``); per-table methods are
+#: in the file.
 K_SOURCE = (
     "k-distribution tables (8 g-points, R~100, 0.2-100 um, 100-2000 K, 1e-6-100 bar) built by "
     "scripts/build_opacity.py: HITRAN2012 R~100 + HELIOS-K/HITEMP k-tables (H2O, CO2, CH4), HELIOS-K "

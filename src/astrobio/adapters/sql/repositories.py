@@ -140,7 +140,8 @@ class SqlPlanetRepository(PlanetRepository):
         wanted = sorted(set(names))
         deleted = 0
         for i in range(0, len(wanted), 500):
-            deleted += self._conn.execute(sa.delete(planets).where(planets.c.name.in_(wanted[i : i + 500]))).rowcount
+            chunk = wanted[i : i + 500]
+            deleted += self._conn.execute(sa.delete(planets).where(planets.c.name.in_(chunk))).rowcount
         if deleted:
             self._bump_version()
         return deleted

@@ -81,8 +81,12 @@ class SpectrumStage(Protocol):
         surface_flux_molecules_cm2_s: Mapping[str, float],
         modes: Sequence[str],
         n_transits: int,
+        background: str = "N2",
     ) -> SpectrumOutcome:
-        """Atmosphere -> transmission spectrum -> JWST noise for ``planet`` (raises DomainError)."""
+        """Atmosphere -> transmission spectrum -> JWST noise for ``planet`` (raises DomainError).
+
+        ``background``: the bulk gas, ``"N2"`` (N2/CO2 over a surface) or ``"H2"`` (H2/He envelope).
+        """
         ...
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
 from astrobio.application.ports.governance import QualityValidator
 from astrobio.application.ports.pathways import PathwayCatalog, PathwayRepository
+from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.pathways import IngestKegg, IngestKeggCommand, IngestKeggReport
 from astrobio.application.use_cases.record_ingestion import (
     IngestedFile,
@@ -167,10 +169,13 @@ class GovernedIngestKegg(IngestKegg):
         catalogs: Callable[[str], PathwayCatalog],
         validator: QualityValidator,
         record: RecordIngestion,
+        *,
+        uow_factory: UnitOfWorkFactory | None = None,
     ) -> None:
         super().__init__(repository, catalogs)
         self._validator = validator
         self._record = record
+        self._uow_factory = uow_factory
 
     def execute(
         self, command: IngestKeggCommand, *, job_id: str | None = None, actor: str = "system"
@@ -195,9 +200,14 @@ class GovernedIngestKegg(IngestKegg):
                 f"map(s) below the quality gate: {reasons}",
                 report_id=recorded[0].version.id,
             )
-        self._repository.save_all([c.pathway for c in checked])
-        for c in checked:
-            self._recorded(c, catalog.source, params, job_id, actor)
+        # The maps, their versions and audit entries in one transaction (the repositories join
+        # the unit of work's connection).
+        with self._uow_factory() if self._uow_factory is not None else nullcontext() as uow:
+            self._repository.save_all([c.pathway for c in checked])
+            for c in checked:
+                self._recorded(c, catalog.source, params, job_id, actor)
+            if uow is not None:
+                uow.commit()
         return IngestKeggReport(source=catalog.source, ids=tuple(c.pathway.id for c in checked))
 
     def _check(self, pathway: Pathway, kgml: bytes) -> _Checked:

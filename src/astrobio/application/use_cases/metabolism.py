@@ -319,7 +319,11 @@ class SimulateMetabolism:
     def execute(self, command: SimulateMetabolismCommand) -> list[MetabolismResult]:
         return self.simulate(command).results
 
-    def simulate(self, command: SimulateMetabolismCommand) -> BiosphereSimulation:
+    def simulate(
+        self, command: SimulateMetabolismCommand, *, with_growth: bool = True
+    ) -> BiosphereSimulation:
+        """Per-model growth (``with_growth``; one FBA + pFBA per model) and the planet's biosphere
+        (cached saturating solves only: what a catalog-wide run needs)."""
         models = self.models(command.model_ids)
         env = command.environment
         known = {k for m in models for k in m.exchanges}
@@ -327,7 +331,7 @@ class SimulateMetabolism:
             if name in GAS_KEYS or name == "photon" or name not in known:
                 raise InvalidQuantity(f"no model here has an uptake exchange for organic {name!r}",
                                       field=f"organics_mmol_gdw_h.{name}")
-        results = [grow(self._engine, m, env) for m in models]
+        results = [grow(self._engine, m, env) for m in models] if with_growth else []
         yields = [self.yield_of(m, env) for m in models]
         bio = combine(yields, temperature_k=env.temperature_k, surface_pressure_bar=env.pressure_bar,
                       partial_pressures_bar=env.partial_pressures_bar,
@@ -365,7 +369,8 @@ class SimulateMetabolism:
         """:class:`~astrobio.application.ports.metabolism.BiosignatureFluxes`: per-gas net surface flux
         of the supply-limited biosphere (``biomass_gdw_m2`` is kept for the port's signature; the
         maintained biomass follows from the limits)."""
-        sim = self.simulate(SimulateMetabolismCommand(environment=environment, model_ids=model_ids))
+        sim = self.simulate(SimulateMetabolismCommand(environment=environment, model_ids=model_ids),
+                            with_growth=False)
         bio = sim.biosphere
         molecules = {g: float(bio.flux_molecules_cm2_s.get(g, 0.0)) for g in REPORTED_GASES}
         return SurfaceFluxes(flux_molecules_cm2_s=molecules,

@@ -292,6 +292,8 @@ class PlanetPipeline:
                 surface_flux_molecules_cm2_s=fluxes.flux_molecules_cm2_s,
                 modes=options.modes,
                 n_transits=options.n_transits,
+                # H2/He when the composition calls for an envelope (the N2 default is not passed)
+                **({"background": "H2"} if summary.get("atmosphere_background") == "H2" else {}),
             )
             pot = biosignature_potential(
                 a,

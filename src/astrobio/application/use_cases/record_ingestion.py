@@ -24,7 +24,6 @@ from astrobio.domain.dataset_version import (
 )
 from astrobio.domain.quality import GateDecision, QualityGateFailed, QualityReport, quality_gate
 
-
 #: The tag naming the version of a dataset whose content is in the live tables (the planets a
 #: pipeline run reads): moved by an applied ingestion and by a rollback, never by hand.
 SERVING_TAG = "serving"

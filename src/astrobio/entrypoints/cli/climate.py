@@ -48,7 +48,8 @@ def _num(val: str, key: str) -> float:
     try:
         return float(val)
     except ValueError:
-        fail(f"{key}: {val!r} is not a number", EXIT_INPUT)
+        flag = key if key.startswith("--") else f"--set {key}"
+        fail(f"{flag}: {val!r} is not a number", EXIT_INPUT, flag.split(" ", 1)[0])
 
 
 def _ranges(specs: list[str]) -> dict[str, dict[str, Any]]:
@@ -58,7 +59,8 @@ def _ranges(specs: list[str]) -> dict[str, dict[str, Any]]:
         parts = rest.split(":")
         if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "log"):
             fail(f"--range {item!r}: expected NAME=LOW:HIGH[:log]", EXIT_INPUT)
-        out[key.strip()] = {"low": _num(parts[0], key), "high": _num(parts[1], key), "log": len(parts) == 3}
+        flag = f"--range {key.strip()}"
+        out[key.strip()] = {"low": _num(parts[0], flag), "high": _num(parts[1], flag), "log": len(parts) == 3}
     return out
 
 
@@ -237,3 +239,64 @@ def cubes_show(cube_id: str, json: JsonOpt = False) -> None:
                  for k, v in grid.items()]
         rows += [[f"var.{v.name}", f"{v.units} {tuple(v.dims)} {v.long_name}"] for v in out.variables]
         table(f"cube {out.id}", ["field", "value"], rows)
+
+
+@climate_app.command("active-round")
+def climate_active_round(
+    name: Annotated[str, typer.Option(help="round name (the sweep's)")],
+    range_: RangeOpt,
+    sets: SetOpt = None,
+    samples: Annotated[int, typer.Option(help="GCM runs to propose and run")] = 4,
+    seed: int = 0,
+    backend: BackendOpt = "local",
+    ranks: Annotated[int | None, typer.Option(help="MPI ranks (default ASTROBIO_GCM_RANKS)")] = None,
+    mode: Annotated[str, typer.Option(help="scalar | datacube | both: what to retrain")] = "scalar",
+    cv_folds: Annotated[int, typer.Option(help="cross-validation folds of the retraining")] = 7,
+    poll_interval: float = 5.0,
+    json: JsonOpt = False,
+) -> None:
+    """One active-learning round: plan --method active -> run (SLURM or local) -> ingest -> retrain
+    (pca_gp on every stored cube, cross-validated by simulation) -> activate; prints the round."""
+    with cli_errors():
+        from astrobio.application.ports.surrogate import TrainingConfig
+        from astrobio.application.use_cases.climate_sweeps import CompleteSweepCommand
+        from astrobio.application.use_cases.surrogates import TrainClimateSurrogateCommand, parse_mode
+        from astrobio.entrypoints.climate_schemas import SweepRead
+
+        if cv_folds < 2:
+            fail("--cv-folds must be at least 2", EXIT_INPUT)
+        modes = ["scalar", "datacube"] if mode == "both" else [mode]
+        parsed = [parse_mode(m) for m in modes]
+        c = context.container()
+        planned = _plan(name, _ranges(range_), _base(sets), "active", samples, seed)
+        r = ranks or context.settings().gcm_ranks
+        with follow_sweep(f"active round {name}", json=json, ranks=r, parallel=samples) as on_status:
+            done = c.complete_sweep().execute(CompleteSweepCommand(
+                sweep_id=planned.sweep.id, backend=backend, ranks=r, poll_interval_s=poll_interval,
+                on_status=on_status))
+        models: list[dict[str, Any]] = []
+        for m in parsed:
+            card = c.train_climate_surrogate().execute(TrainClimateSurrogateCommand(
+                config=TrainingConfig(mode=m, seed=seed, precision="32",
+                                      extra={"arch": "pca_gp", "cv_folds": cv_folds,
+                                             "residual": m.value == "datacube"}),
+                cube_ids=None, activate=True))
+            prov = c.governance.model_provenance().execute(card)
+            models.append({"id": card.id, "mode": m.value, "metrics": dict(card.metrics),
+                           "training_data": [t.to_dict() for t in prov.training_data]})
+        sweep = SweepRead.from_domain(done)
+        acquisition = SweepRead.from_domain(planned).acquisition
+        out = {"round": name, "sweep_id": done.sweep.id, "acquisition": acquisition,
+               "runs": [{"id": x.id, "state": x.state, "cube_id": x.cube_id, "parameters": x.parameters}
+                        for x in sweep.runs], "models": models}
+        if json:
+            emit_json(out)
+            return
+        _show_sweep(done, False)
+        for model in models:
+            mt = model["metrics"]
+            key = "ts_k" if model["mode"] == "scalar" else "ts"
+            print(f"{model['mode']}: {model['id'][:12]} active; CV RMSE {key} "
+                  f"{mt.get(f'cv_{key}_rmse', float('nan')):.2f}, 1-sigma coverage "
+                  f"{mt.get(f'cv_{key}_coverage_1sigma', float('nan')):.2f}; "
+                  f"{len(model['training_data'])} training cubes with their dataset versions")

@@ -31,14 +31,11 @@ def _clearance() -> Any:
     else the role of ``ASTROBIO_API_KEY`` (PUBLIC without one, like an anonymous HTTP read)."""
     import os
 
-    from astrobio.domain.access import ANONYMOUS, Right, max_level
-    from astrobio.domain.dataset_version import SecurityLevel
+    from astrobio.application.use_cases.access import clearance
 
-    if not context.settings().auth:
-        return SecurityLevel.SECRET
-    token = os.environ.get("ASTROBIO_API_KEY", "")
-    principal = context.container().governance.authenticate().execute(token) if token else ANONYMOUS
-    return max_level(principal.role, Right.READ) or SecurityLevel.PUBLIC
+    # the HTTP API's rule too: one resolver, clearance failing closed
+    token = os.environ.get("ASTROBIO_API_KEY", "") or None
+    return clearance(context.container().governance.resolve_principal().execute(token))
 
 
 @genomes_app.command("list")

@@ -40,8 +40,8 @@ def _principal(admin: bool = False) -> Any:
         fail("ASTROBIO_AUTH is on: set ASTROBIO_API_KEY to an API key", EXIT_DENIED)
     from astrobio.domain.access import Unauthenticated
 
-    try:
-        principal = _gov().authenticate().execute(token)
+    try:  # the HTTP API's resolver: one rule for who is acting
+        principal = _gov().resolve_principal().execute(token)
     except Unauthenticated as exc:
         fail(exc.message, EXIT_DENIED)
     if admin:

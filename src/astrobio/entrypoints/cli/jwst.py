@@ -306,10 +306,26 @@ def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None
         epochs: int = 25,
         mode: Annotated[str, typer.Option(help="supervised | noise2noise")] = "supervised",
         seed: int = 0,
-        activate: ActivateOpt = True,
+        activate: Annotated[bool | None, typer.Option(
+            "--activate/--no-activate",
+            help="serve the new model (default: yes; with --search: no) or only register it")] = None,
+        search: Annotated[int | None, typer.Option(
+            help="hyperparameter search: N Optuna trials (lr, batch size); registers the best")] = None,
+        workers: Annotated[int, typer.Option(help="with --search: parallel workers")] = 1,
+        submit: Annotated[str | None, typer.Option(
+            help="with --search: run the workers as a batch array (slurm | local)")] = None,
         json: JsonOpt = False,
     ) -> None:
         """Train the spectrum denoiser and register it (<models dir>/registry/denoiser/<id>)."""
+        if search is not None:
+            from astrobio.entrypoints.cli.search import run_search
+
+            with cli_errors():
+                run_search("denoiser", search, workers=workers, submit=submit, activate=bool(activate),
+                           seed=seed, timeout_s=86400.0, json=json,
+                           config={"epochs": epochs, "n_spectra": n_spectra, "mode": mode, "seed": seed})
+            return
+        activate = activate is not False
         _train("denoiser", {"n_spectra": n_spectra, "epochs": epochs, "mode": mode, "seed": seed,
                             "activate": activate}, json)
 

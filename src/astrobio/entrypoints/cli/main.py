@@ -278,8 +278,10 @@ def jobs_show(job_id: str, json: JsonOpt = False) -> None:
     """Show a background job."""
     with cli_errors():
         from astrobio.entrypoints.schemas import JobRead
+        from astrobio.entrypoints.sweep_progress import job_progress
 
-        out = JobRead.from_domain(_container().get_job().execute(job_id))
+        job = _container().get_job().execute(job_id)
+        out = JobRead.from_domain(job, job_progress(_container(), job))
         if json:
             emit_json(out)
             return

@@ -1,7 +1,7 @@
 """CLI commands: genome-scale metabolic models (SBML) and environment-conditioned FBA.
 
 ``astrobio ingest sbml PATH... | --bundled``, ``astrobio metabolism models``,
-``astrobio metabolism show ID``, ``astrobio metabolism simulate --env FILE``.
+``astrobio metabolism show ID``, ``astrobio metabolism simulate --env FILE | --planet NAME``.
 """
 
 from __future__ import annotations
@@ -107,44 +107,63 @@ def models_show(model_id: str, json: JsonOpt = False) -> None:
 
 @metabolism_app.command("simulate")
 def simulate(
-    env: Annotated[Path, typer.Option("--env", help="JSON environment file (temperature_k, pressure_bar, "
-                                                    "partial_pressures_bar, ph, photon_flux_umol_m2_s)")],
+    env: Annotated[Path | None, typer.Option(
+        "--env", help="JSON environment file (temperature_k, pressure_bar, partial_pressures_bar, ph, "
+                      "photon_flux_umol_m2_s, h2_outgassing_molecules_cm2_s)")] = None,
+    planet: Annotated[str | None, typer.Option(
+        "--planet", help="a stored planet: environment from the catalog and its climate estimate")] = None,
     model: Annotated[list[str] | None, typer.Option("--model", help="model id; repeatable (default: all)")]
     = None,
-    biomass_gdw_m2: Annotated[float, typer.Option(help="active biomass per m^2 (surface flux scale)")] = 10.0,
+    biomass_gdw_m2: Annotated[float, typer.Option(
+        help="echoed in the output; surface fluxes follow the planet's limits")] = 10.0,
     json: JsonOpt = False,
 ) -> None:
     """Grow each model in an environment; growth and biosignature gas fluxes."""
     with cli_errors():
         import msgspec
 
-        from astrobio.entrypoints.metabolism_schemas import (
-            EnvironmentBody,
-            ResultRead,
-            SimulateBody,
-            SimulationRead,
-        )
+        from astrobio.entrypoints.metabolism_schemas import EnvironmentBody, SimulateBody, SimulationRead
 
-        try:
-            raw = env.read_bytes()
-        except OSError as exc:
-            fail(f"--env {env}: {exc.strerror or exc}", EXIT_INPUT)
-        body = SimulateBody(environment=msgspec.json.decode(raw, type=EnvironmentBody), models=model,
-                            biomass_gdw_m2=biomass_gdw_m2)
-        command = body.to_command()
-        results = context.container().metabolism.simulate().execute(command)
-        out = SimulationRead(results=[ResultRead.from_domain(r) for r in results],
-                             biomass_gdw_m2=biomass_gdw_m2)
+        if (env is None) == (planet is None):
+            fail("give exactly one of --env FILE or --planet NAME", EXIT_INPUT)
+        if planet is not None:
+            found = context.container().pipeline.planet_biosphere().execute(planet, model_ids=model)
+            out = SimulationRead.from_simulation(found.simulation, biomass_gdw_m2, found)
+            temperature_k = found.environment.temperature_k
+        else:
+            assert env is not None
+            try:
+                raw = env.read_bytes()
+            except OSError as exc:
+                fail(f"--env {env}: {exc.strerror or exc}", EXIT_INPUT)
+            body = SimulateBody(environment=msgspec.json.decode(raw, type=EnvironmentBody), models=model,
+                                biomass_gdw_m2=biomass_gdw_m2)
+            command = body.to_command()
+            sim = context.container().metabolism.simulate().simulate(command)
+            out = SimulationRead.from_simulation(sim, biomass_gdw_m2)
+            temperature_k = command.environment.temperature_k
         if json:
             emit_json(out)
             return
         gases = ["h2", "co2", "ch4", "o2", "h2s", "nh3", "n2o"]
-        table(f"metabolism at {command.environment.temperature_k:g} K "
-              "(gas fluxes mmol gDW⁻¹ h⁻¹, + released)",
+        where = f"{out.planet.planet_name}, " if out.planet else ""
+        table(f"metabolism ({where}{temperature_k:g} K; gas fluxes mmol gDW⁻¹ h⁻¹, + released)",
               ["model", "growth [1/h]", *gases, "note"],
               [[r.model_id, fmt(r.growth_per_h, 4),
                 *[fmt(r.gas_flux_mmol_gdw_h.get(g, 0.0), 3) for g in gases], r.message] for r in out.results],
               caption=out.biomass_assumption)
+        if out.biosphere is not None:
+            b = out.biosphere
+            table("biosphere surface fluxes (molecules cm⁻² s⁻¹, + into the air) and their limits",
+                  ["gas", "flux", "limited by"],
+                  [[g, fmt(b.flux_molecules_cm2_s.get(g, 0.0), 3), b.limits.get(g, "")]
+                   for g in ("ch4", "o2", "h2", "co2")])
+        if out.planet is not None:
+            air = out.planet.atmosphere
+            table(f"atmosphere: {air.get('state')} (stellar UV: {air.get('stellar_uv')})",
+                  ["gas", "vmr", "lifetime [yr]"],
+                  [[g, fmt(v, 3), fmt(air.get("lifetimes_yr", {}).get(g, float("nan")), 3)]
+                   for g, v in air.get("vmr", {}).items()])
 
 
 def register(root: typer.Typer, ingest: typer.Typer, train: typer.Typer) -> None:

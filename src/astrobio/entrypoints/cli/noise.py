@@ -45,3 +45,14 @@ def quiet_library_noise(level: str) -> None:
     logging.captureWarnings(True)
     if debug:
         logging.getLogger().setLevel(logging.DEBUG)
+        return
+    # Lightning gives its "lightning" logger a console handler of its own when it is imported
+    # (lazily, after this runs), so the root filter never sees its tips: quiet their emitters.
+    for name in RANK_ZERO_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+#: The loggers Lightning's ``rank_zero_info`` tips and device banners are written to.
+RANK_ZERO_LOGGERS = ("lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero",
+                     "lightning_utilities.core.rank_zero", "pytorch_lightning.utilities.rank_zero",
+                     "lightning.pytorch.accelerators.cuda", "lightning.pytorch.trainer.connectors")

@@ -31,6 +31,8 @@ from astrobio.entrypoints.http import (
 from astrobio.entrypoints.http.access import AccessMiddleware, access_guard
 from astrobio.entrypoints.http.errors import handle_exception
 from astrobio.entrypoints.http.middleware import RequestIdMiddleware
+from astrobio.entrypoints.http.openapi import document_errors
+from astrobio.entrypoints.http.openapi_examples import ExampleStructSchemaPlugin
 from astrobio.entrypoints.http.services import HttpServices
 
 API_DESCRIPTION = (
@@ -58,6 +60,7 @@ def create_app(container: Container | None = None) -> Litestar:
             *predict.ROUTES, *pathways.ROUTES, *metabolism.ROUTES, *spectra.ROUTES, *governance.ROUTES,
             *jwst.ROUTES, *genomes.ROUTES, *pipeline.ROUTES, *metrics.ROUTES, *models.ROUTES,
         ],
+        plugins=[ExampleStructSchemaPlugin()],  # response examples in the OpenAPI schema
         guards=[access_guard],  # per route: read / compute / write / admin (see .access)
         exception_handlers={Exception: handle_exception},
         on_startup=[svc.start],
@@ -71,6 +74,7 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Wrap the whole ASGI handler rather than registering route middleware, so requests
     # that match no route (404/405) get a request id and an access line too.
+    document_errors(app)  # /schema: every operation's error answers, as sent
     app.asgi_handler = AccessMiddleware(app.asgi_handler, svc)  # who is calling + audit
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     app.asgi_handler = metrics.MetricsMiddleware(app.asgi_handler)  # latency per route template

@@ -12,8 +12,9 @@ from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, RequestB
 
 T = TypeVar("T", bound=msgspec.Struct)
 
-#: The largest integer a parameter may carry: SQL BIGINT / int64 (beyond it: 422, not a 500).
-INT64_MAX = 2**63 - 1
+#: The largest integer a query parameter may carry (beyond it: 422, never a 500): inside SQL
+#: BIGINT, and the largest integer a double holds exactly (OpenAPI tools compare as doubles).
+MAX_INT_PARAM = 2**53 - 1
 
 #: Deepest JSON nesting any body accepts. Real bodies nest a few levels; a deeper document is
 #: refused (400) before it reaches a recursive parser.

@@ -26,7 +26,7 @@ from astrobio.entrypoints.climate_schemas import (
     SweepRead,
 )
 from astrobio.entrypoints.http.assess import BAD_BODY
-from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
+from astrobio.entrypoints.http.bodies import MAX_INT_PARAM, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import JobRead, Problem
 
@@ -37,7 +37,7 @@ MEDIA = {"netcdf": "application/x-netcdf", "hdf5": "application/x-hdf5"}
 @get("/climate/cubes", tags=["climate"], summary="List climate cubes", description=inspect.getdoc(ListCubes))
 async def list_cubes(
     request: Request[Any, Any, Any],
-    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX)] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
 ) -> CubePageRead:
     page = await in_thread(services(request).container.list_cubes().execute, offset, limit)
@@ -71,8 +71,14 @@ async def cube_data(
     request: Request[Any, Any, Any],
     cube_id: Annotated[str, PathParameter()],
     var: Annotated[str, Parameter(description="variable name, e.g. ts or ta")],
-    time: Annotated[int | None, Parameter(ge=0, le=INT64_MAX, description="time index")] = None,
-    lev: Annotated[int | None, Parameter(ge=0, le=INT64_MAX, description="level index")] = None,
+    time: Annotated[
+        Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM)] | None,
+        Parameter(ge=0, le=MAX_INT_PARAM, description="time index"),
+    ] = None,
+    lev: Annotated[
+        Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM)] | None,
+        Parameter(ge=0, le=MAX_INT_PARAM, description="level index"),
+    ] = None,
     format: Annotated[
         Literal["netcdf", "hdf5"], Parameter(description="netcdf (default) or hdf5")
     ] = "netcdf",

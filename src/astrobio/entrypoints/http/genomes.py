@@ -43,7 +43,10 @@ async def list_genomes(
     request: Request[Any, Any, Any],
     offset: Annotated[int, Parameter(ge=0, le=INT32_MAX)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
-    taxid: Annotated[int | None, Parameter(ge=1, le=INT32_MAX, description="NCBI taxid")] = None,
+    taxid: Annotated[
+        Annotated[int, Parameter(ge=1, le=INT32_MAX)] | None,
+        Parameter(ge=1, le=INT32_MAX, description="NCBI taxid"),
+    ] = None,
 ) -> GenomePageRead:
     page = await in_thread(
         services(request).container.genomes.list_genomes().execute, offset, limit, taxid, clearance(request)

@@ -44,7 +44,7 @@ from astrobio.entrypoints.governance_schemas import (
 )
 from astrobio.entrypoints.http.access import SENSITIVE, principal_of
 from astrobio.entrypoints.http.assess import BAD_BODY
-from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
+from astrobio.entrypoints.http.bodies import MAX_INT_PARAM, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import Problem
 
@@ -89,8 +89,8 @@ async def list_datasets(
             description="free text over title, description, subjects, cross-references", max_length=200
         ),
     ] = None,
-    kind: Annotated[str | None, Parameter(max_length=64)] = None,
-    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX)] = 0,
+    kind: Annotated[Annotated[str, Parameter(max_length=64)] | None, Parameter(max_length=64)] = None,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
 ) -> DatasetPageRead:
     page = await in_thread(

@@ -136,10 +136,22 @@ async def retrieve(
     job: Annotated[bool, Parameter(description="run as a background job")] = False,
     planet: Annotated[str | None, Parameter(
         description="catalog planet: host radius, gravity (mass / radius^2) and background from it")] = None,
-    star_radius_sun: Annotated[float | None, Parameter(gt=0, description="host radius, R_sun")] = None,
-    planet_mass_earth: Annotated[float | None, Parameter(gt=0, description="planet mass, M_earth")] = None,
-    planet_radius_earth: Annotated[float | None, Parameter(gt=0, description="with the mass: g")] = None,
-    gravity_m_s2: Annotated[float | None, Parameter(gt=0, description="planet surface gravity")] = None,
+    star_radius_sun: Annotated[
+        Annotated[float, Parameter(gt=0)] | None,
+        Parameter(gt=0, description="host radius, R_sun"),
+    ] = None,
+    planet_mass_earth: Annotated[
+        Annotated[float, Parameter(gt=0)] | None,
+        Parameter(gt=0, description="planet mass, M_earth"),
+    ] = None,
+    planet_radius_earth: Annotated[
+        Annotated[float, Parameter(gt=0)] | None,
+        Parameter(gt=0, description="with the mass: g"),
+    ] = None,
+    gravity_m_s2: Annotated[
+        Annotated[float, Parameter(gt=0)] | None,
+        Parameter(gt=0, description="planet surface gravity"),
+    ] = None,
     background: Annotated[str | None, Parameter(description="N2 or H2 (H2/He)")] = None,
 ) -> Response[Any]:
     data, fmt = await _body(request)

@@ -14,13 +14,13 @@ from astrobio.application.use_cases.metabolism import (
     ListMetabolicModels,
     SimulateMetabolism,
 )
-from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
+from astrobio.application.use_cases.planet_biosphere import SimulatePlanetBiosphere
+from astrobio.entrypoints.http.bodies import MAX_INT_PARAM, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.metabolism_schemas import (
     ModelListRead,
     ModelRead,
     ModelSummaryRead,
-    ResultRead,
     SimulateBody,
     SimulationRead,
 )
@@ -29,7 +29,7 @@ from astrobio.entrypoints.schemas import Problem
 NOT_FOUND = {404: ResponseSpec(Problem, description="no such metabolic model")}
 BAD_BODY = {
     400: ResponseSpec(Problem, description="empty body or malformed JSON"),
-    404: ResponseSpec(Problem, description="an unknown model id"),
+    404: ResponseSpec(Problem, description="an unknown model id or planet name"),
     422: ResponseSpec(Problem, description="invalid environment (e.g. a negative partial pressure); "
                                            "`field` names it"),
 }
@@ -40,7 +40,8 @@ BAD_BODY = {
 async def list_models(
     request: Request[Any, Any, Any],
     taxid: Annotated[
-        int | None, Parameter(ge=1, le=INT64_MAX, description="only models of this NCBI taxid")
+        Annotated[int, Parameter(ge=1, le=MAX_INT_PARAM)] | None,
+        Parameter(ge=1, le=MAX_INT_PARAM, description="only models of this NCBI taxid"),
     ] = None,
 ) -> ModelListRead:
     models = await in_thread(services(request).container.metabolism.list_models().execute, taxid)
@@ -56,14 +57,20 @@ async def get_model(request: Request[Any, Any, Any], model_id: Annotated[str, Pa
 
 @post("/metabolism/simulate", status_code=200, tags=["metabolism"],
       summary="Growth and biosignature gas fluxes of each model in an environment",
-      description=inspect.getdoc(SimulateMetabolism), operation_class=json_body(SimulateBody),
+      description=f"{inspect.getdoc(SimulateMetabolism)}\n\nWith `planet_name`: "
+      f"{inspect.getdoc(SimulatePlanetBiosphere)}", operation_class=json_body(SimulateBody),
       responses=BAD_BODY)
 async def simulate(request: Request[Any, Any, Any]) -> SimulationRead:
     body = decode_body(await request.body(), SimulateBody)
+    container = services(request).container
+    if body.planet_name is not None and body.environment is None:
+        name, models = body.planet_name, body.models
+        use_case = container.pipeline.planet_biosphere()
+        planet = await in_thread(lambda: use_case.execute(name, model_ids=models))
+        return SimulationRead.from_simulation(planet.simulation, body.biomass_gdw_m2, planet)
     command = body.to_command()
-    results = await in_thread(services(request).container.metabolism.simulate().execute, command)
-    return SimulationRead(results=[ResultRead.from_domain(r) for r in results],
-                          biomass_gdw_m2=command.biomass.biomass_gdw_m2)
+    sim = await in_thread(container.metabolism.simulate().simulate, command)
+    return SimulationRead.from_simulation(sim, command.biomass.biomass_gdw_m2)
 
 
 ROUTES = [list_models, get_model, simulate]

@@ -10,7 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
 
 from astrobio.application.use_cases.pathways import FindSimilarPathways, GetPathway, ListPathways
-from astrobio.entrypoints.http.bodies import INT64_MAX, decode_body, json_body
+from astrobio.entrypoints.http.bodies import MAX_INT_PARAM, decode_body, json_body
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.pathways_schemas import (
     PathwayPageRead,
@@ -33,7 +33,7 @@ NOT_FOUND = {404: ResponseSpec(Problem, description="no such pathway (or no trai
 )
 async def list_pathways(
     request: Request[Any, Any, Any],
-    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX)] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM)] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
 ) -> PathwayPageRead:
     items, total = await in_thread(

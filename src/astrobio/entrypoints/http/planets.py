@@ -11,11 +11,11 @@ from litestar.params import Parameter, PathParameter
 
 from astrobio.application.ports.repositories import PlanetQuery
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets, ListPlanetsCommand
-from astrobio.entrypoints.http.bodies import INT64_MAX
+from astrobio.entrypoints.http.bodies import MAX_INT_PARAM
 from astrobio.entrypoints.http.services import in_thread, services
 from astrobio.entrypoints.schemas import PlanetPageRead, PlanetRead, Problem
 
-PositiveQuery = Annotated[float | None, Parameter(gt=0)]
+PositiveQuery = Annotated[Annotated[float, Parameter(gt=0)] | None, Parameter(gt=0)]
 
 
 @get(
@@ -24,7 +24,7 @@ PositiveQuery = Annotated[float | None, Parameter(gt=0)]
 )
 async def list_planets(
     request: Request[Any, Any, Any],
-    offset: Annotated[int, Parameter(ge=0, le=INT64_MAX, description="items to skip")] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM, description="items to skip")] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000, description="page size, 1..1000")] = 50,
     name_contains: Annotated[str | None, Parameter(description="case-insensitive substring")] = None,
     host_name: Annotated[str | None, Parameter(description="exact host star name")] = None,

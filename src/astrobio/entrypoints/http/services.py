@@ -33,6 +33,8 @@ class HttpServices:
         self.container = container
         self.settings: Settings = container.settings()
         self._queue: object | None = None
+        #: POST /assess answers by request body (see :mod:`.assess`); the event loop's alone.
+        self.assess_answers: dict[bytes, bytes] = {}
 
     @cached_property
     def assess(self) -> AssessPlanet:

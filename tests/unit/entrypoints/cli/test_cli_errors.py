@@ -127,3 +127,61 @@ def test_redis_down_is_one_line_without_retry_noise(capsys) -> None:
     assert "retries remaining" not in err
     assert err.strip().splitlines() == ["error: upstream service 'redis' unavailable: Error 111 connecting "
                                         "to 127.0.0.1:6399."]
+
+
+def test_lightning_tips_srun_hints_and_numpy_warnings_stay_out_of_the_terminal() -> None:
+    import subprocess
+
+    script = """
+import sys
+from astrobio.bootstrap.logging import configure_logging
+from astrobio.entrypoints.cli.noise import quiet_library_noise
+configure_logging(sys.argv[1], False); quiet_library_noise(sys.argv[1])
+from lightning.pytorch.utilities.rank_zero import rank_zero_info, rank_zero_warn
+rank_zero_info("GPU available: False, used: False")
+rank_zero_info("Tip: For seamless cloud logging, try installing litlogger")
+rank_zero_warn("The `srun` command is available on your system but is not used.")
+import numpy as np
+np.array([0.0]) / 0.0
+"""
+    def run(level: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", script, level], capture_output=True, text=True,
+                              timeout=120)
+
+    quiet = run("info")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == "", quiet.stderr
+    debug = run("debug")
+    assert "Tip: For seamless" in debug.stderr and "srun" in debug.stderr and "divide" in debug.stderr
+
+
+def test_set_typo_names_the_flag_and_parameter(monkeypatch, capsys) -> None:
+    code, out, err = run_cli(monkeypatch, capsys, "predict", "--mode", "scalar", "--set", "star_teff_k=abc",
+                             "--json")
+    assert code == 2 and out == ""
+    problem = json.loads(err)["error"]
+    assert problem["field"] == "--set" and problem["detail"].startswith("--set star_teff_k:")
+
+
+def test_redis_down_from_the_real_cli_is_one_line(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASTROBIO_")}
+    env.update(ASTROBIO_DATA_DIR=str(tmp_path))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "astrobio.entrypoints.cli.main", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    if cli("db", "upgrade").returncode != 0:  # parallel revision branches not merged yet
+        cli("db", "upgrade", "--revision", "heads")
+    env["ASTROBIO_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    for extra in ([], ["--json"]):
+        r = cli("jobs", "submit-ingest", *extra)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 3 and len(lines) == 1, r.stderr
+        assert "retries" not in r.stderr and "'redis' unavailable" in r.stderr

@@ -26,7 +26,7 @@ INT_PARAMS = [
 
 
 @pytest.mark.parametrize(("path", "param"), INT_PARAMS)
-@pytest.mark.parametrize("value", [BIG, 2**64 + 1, 10**30])
+@pytest.mark.parametrize("value", [BIG - 1, BIG, 2**64 + 1, 10**30])
 def test_integers_beyond_64_bits_are_422_naming_the_parameter(
     shared_open_edge: Edge, path: str, param: str, value: int
 ) -> None:
@@ -35,8 +35,8 @@ def test_integers_beyond_64_bits_are_422_naming_the_parameter(
     assert r.json()["field"] == param
 
 
-def test_the_largest_64_bit_offset_is_served(shared_open_edge: Edge) -> None:
-    r = shared_open_edge.client.get("/planets", params={"offset": str(BIG - 1)})
+def test_the_largest_documented_offset_is_served(shared_open_edge: Edge) -> None:
+    r = shared_open_edge.client.get("/planets", params={"offset": str(2**62)})
     assert r.status_code == 200 and r.json()["items"] == []
 
 
