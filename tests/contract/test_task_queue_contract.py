@@ -29,7 +29,8 @@ REDIS_URL = os.environ.get("ASTROBIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15
 
 
 class Probe(Protocol):
-    queue: TaskQueue
+    @property
+    def queue(self) -> TaskQueue: ...
 
     def deliveries(self) -> list[tuple[str, float]]:
         """(job id, seconds from now until it may run) of every delivery so far."""
@@ -72,7 +73,7 @@ class ArqProbe:
                 now_ms = time.time() * 1000
                 for job in await pool.queued_jobs(queue_name=self.queue_name):
                     assert job.function == RUN_JOB_FUNCTION
-                    score = await pool.zscore(self.queue_name, job.job_id)
+                    score = await pool.zscore(self.queue_name, job.job_id or "")
                     out.append((str(job.args[0]), max(((score or now_ms) - now_ms) / 1000, 0.0)))
                 await pool.delete(self.queue_name)
                 return sorted(out, key=lambda d: d[1])

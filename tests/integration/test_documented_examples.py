@@ -147,8 +147,12 @@ def test_every_documented_example_body_succeeds_against_the_live_app(client: Any
 
 
 def test_documented_response_examples_are_valid_json() -> None:
+    """Every ```json block of the "Request and response formats" sections (and the README) parses."""
     for doc in DOCS:
         text = doc.read_text()
+        if doc.name != "README.md":
+            parts = text.split("## Request and response formats", 1)
+            text = parts[1].split("\n## ", 1)[0] if len(parts) == 2 else ""
         for m in re.finditer(r"```json\n(.*?)```", text, re.S):
             json.loads(m.group(1))  # a response or request example that is not JSON misleads readers
 
@@ -181,3 +185,12 @@ def test_the_jwst_guide_names_the_spectrum_columns_and_the_predict_bodies_differ
         assert f"`{column}`" in jwst, column
     bodies = {(m, p) for m, p, _, _ in docs_examples()}
     assert {("POST", "/predict"), ("POST", "/predict/datacube"), ("POST", "/jwst/denoise")} <= bodies
+
+
+def test_every_feature_guide_with_request_bodies_has_a_formats_section() -> None:
+    posts = re.compile(r"`POST /(predict|jwst|pathways|metabolism|pipeline|datasets)")
+    for doc in DOCS:
+        if doc.name in ("README.md", "operations.md"):  # operations.md only refers to other guides
+            continue
+        if posts.search(doc.read_text()):
+            assert "## Request and response formats" in doc.read_text(), f"{doc.name}: no formats section"

@@ -38,7 +38,6 @@ def pg_app(fresh_postgres_url: sa.URL, tmp_path: Path) -> Iterator[tuple[TestCli
     container = build_container(settings)
     with TestClient(app=create_app(container)) as client:
         yield client, container, url
-    container.uow_factory().dispose()
     container.engine().dispose()
 
 

@@ -162,6 +162,8 @@ def _wait_final(c: Container, job_id: str, bound_s: float, dep: Deployment) -> J
         job = c.get_job().execute(job_id)
         if job.finished:
             return job
+        if dep.workers and dep.workers[-1].poll() is not None:
+            pytest.fail(f"the worker exited with {dep.workers[-1].returncode}:\n{dep.logs()}")
         if time.monotonic() > deadline:
             pytest.fail(f"job {job_id} still {job.state.value} {bound_s:.0f} s after the restart "
                         f"(attempt {job.attempt}):\n{dep.logs()}")

@@ -112,3 +112,45 @@ def test_a_kegg_map_is_not_stored_when_its_version_cannot_be_audited(
     monkeypatch.undo()
     c.pathways.ingest_kegg().execute(IngestKeggCommand(pathway_ids=("ko00010",)))
     assert (_count(settings, "pathways"), _count(settings, "governance_versions")) == (1, 1)
+
+
+def test_a_genome_is_not_stored_when_its_version_cannot_be_audited(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from astrobio.application.use_cases.genomes import IngestGenomeCommand
+
+    phix = settings.bundled_data_dir / "ncbi" / "genbank" / "NC_001422.gbk"
+
+    def refuse(self: Any, event: Any) -> Any:
+        raise AuditDown("audit log unwritable")
+
+    c = build_container(settings)
+    monkeypatch.setattr(SqlGovernanceRepository, "append_audit", refuse)
+    with pytest.raises(AuditDown):
+        c.genomes.ingest_genome().execute(IngestGenomeCommand(paths=[phix]))
+    assert _count(settings, "genomes") == 0
+    assert _count(settings, "governance_versions") == 0
+    monkeypatch.undo()
+    c.genomes.ingest_genome().execute(IngestGenomeCommand(paths=[phix]))
+    assert (_count(settings, "genomes"), _count(settings, "governance_versions")) == (1, 1)
+
+
+def test_an_sbml_model_is_not_stored_when_its_version_cannot_be_audited(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from astrobio.application.use_cases.metabolism import IngestSbmlCommand
+
+    ecoli = str(settings.bundled_data_dir / "metabolic_models" / "e_coli_core.xml.gz")
+
+    def refuse(self: Any, event: Any) -> Any:
+        raise AuditDown("audit log unwritable")
+
+    c = build_container(settings)
+    monkeypatch.setattr(SqlGovernanceRepository, "append_audit", refuse)
+    with pytest.raises(AuditDown):
+        c.metabolism.ingest_sbml().execute(IngestSbmlCommand(path=ecoli))
+    assert _count(settings, "metabolic_models") == 0
+    assert _count(settings, "governance_versions") == 0
+    monkeypatch.undo()
+    c.metabolism.ingest_sbml().execute(IngestSbmlCommand(path=ecoli))
+    assert (_count(settings, "metabolic_models"), _count(settings, "governance_versions")) == (1, 1)

@@ -67,6 +67,8 @@ def test_ingest_list_and_simulate(env: dict[str, str], tmp_path: Path) -> None:
     one_line_error(astrobio(env, "metabolism", "simulate", "--env", str(env_file)), 2,
                    "partial_pressures_bar.h2")
     one_line_error(astrobio(env, "metabolism", "show", "nope"), 4, "nope")
+    one_line_error(astrobio(env, "metabolism", "simulate"), 2, "exactly one of --env FILE or --planet NAME")
+    one_line_error(astrobio(env, "metabolism", "simulate", "--planet", "Nowhere b"), 4, "Nowhere b")
 
 
 def test_ingest_sbml_job_handler_writes_models(tmp_path: Path) -> None:

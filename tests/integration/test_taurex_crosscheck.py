@@ -30,7 +30,7 @@ from astrobio.domain.spectrum import RAYLEIGH_532_CM2, OpacityTables, transit_de
 
 taurex = pytest.importorskip("taurex")
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "opacity" / "opacity_r100.npz"
 N_LAYERS = 150

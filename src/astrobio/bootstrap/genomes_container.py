@@ -329,6 +329,7 @@ class GenomesContainer(containers.DeclarativeContainer):
         providers.Factory(_sequence_validator, validators),
         record_ingestion,
         governance_repository,
+        uow_factory=uow_factory,
     )
     list_genomes = providers.Factory(ListGenomes, repository, visibility)
     get_genome = providers.Factory(GetGenome, repository, visibility)

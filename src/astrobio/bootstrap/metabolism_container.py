@@ -104,7 +104,7 @@ class MetabolismContainer(containers.DeclarativeContainer):
     #: Behind the quality gate: one ``sbml_model.<model id>`` dataset version per model.
     ingest_sbml = providers.Factory(
         GovernedIngestSbml, repository, sbml_store, fba_engine, clock, network_validator,
-        record_ingestion,
+        record_ingestion, uow_factory=uow_factory,
     )
     list_models = providers.Factory(ListMetabolicModels, repository)
     get_model = providers.Factory(GetMetabolicModel, repository)

@@ -109,18 +109,19 @@ class SearchObjectives:
                                   field="cubes")
 
         def objective(trial: Any) -> float:
+            trial.set_user_attr("worker", _worker())  # first: pruned trials are attributed too
             hp = suggest(trial, SPACES[kind])
             train_config = TrainingConfig(
                 mode=mode, max_epochs=int(config["max_epochs"]), seed=int(config.get("seed", 0)),
                 batch_size=int(config["batch_size"]), learning_rate=hp.pop("learning_rate"),
                 physics_weight=hp.pop("physics_weight"), ensemble=1, precision="32-true",
                 holdout_fraction=float(config["holdout_fraction"]),
-                extra={**hp, "patience": int(config["patience"]), "recalibrate": False})
+                extra={**hp, "patience": int(config["patience"]), "recalibrate": False,
+                       "arch": str(config.get("arch", "unet"))})
             pruning = OptunaPruning(trial, "val_loss")
             trainer = LightningSurrogateTrainer(self._store(), root / f"trial-{trial.number}", __version__)
             with trial_callbacks(pruning):
                 trained = trainer.train(cubes, train_config)
-            trial.set_user_attr("worker", _worker())
             trial.set_user_attr("checkpoint", trained.checkpoint_path)
             trial.set_user_attr("card", card_to_json(trained.card))
             if pruning.best is None:
@@ -143,6 +144,7 @@ class SearchObjectives:
         data = dataset.load(data_root)
 
         def objective(trial: Any) -> float:
+            trial.set_user_attr("worker", _worker())  # first: pruned trials are attributed too
             hp = suggest(trial, SPACES["denoiser"])
             out = root / f"trial-{trial.number}"
             pruning = OptunaPruning(trial, "val_loss")
@@ -150,7 +152,6 @@ class SearchObjectives:
                 card = train_denoiser(data, model, out, mode=str(config["mode"]),
                                       epochs=int(config["epochs"]), batch_size=int(hp["batch_size"]),
                                       lr=float(hp["lr"]), seed=seed, dataset_version=manifest["version"])
-            trial.set_user_attr("worker", _worker())
             trial.set_user_attr("model_dir", str(out))
             trial.set_user_attr("held_out", card.get("held_out", {}))
             if pruning.best is None:
@@ -166,6 +167,7 @@ class SearchObjectives:
         pathways = self._pathways()
 
         def objective(trial: Any) -> float:
+            trial.set_user_attr("worker", _worker())  # first: pruned trials are attributed too
             hp = suggest(trial, SPACES["gvae"])
             out = root / f"trial-{trial.number}"
             out.mkdir(parents=True, exist_ok=True)
@@ -173,7 +175,6 @@ class SearchObjectives:
             with trial_callbacks(OptunaPruning(trial, "val_auroc", attribute="best_auroc", maximize=True)):
                 metrics = trainer.train(pathways, epochs=int(config["epochs"]),
                                         seed=int(config.get("seed", 0)))
-            trial.set_user_attr("worker", _worker())
             trial.set_user_attr("model_dir", str(out))
             trial.set_user_attr("test_auroc", metrics.auroc)
             return float(metrics.val_auroc)

@@ -93,8 +93,8 @@ def tidal_locking_time_yr(semi_major_axis_au_: float, star_mass_sun: float, mass
     return t_s / _YEAR_S
 
 
-def is_tidally_locked(semi_major_axis_au_: float, star_mass_sun: float, mass_earth: float, radius_earth: float,
-                      age_yr: float | None = None) -> bool:
+def is_tidally_locked(semi_major_axis_au_: float, star_mass_sun: float, mass_earth: float,
+                      radius_earth: float, age_yr: float | None = None) -> bool:
     """Whether the locking time (:func:`tidal_locking_time_yr`) is shorter than the system's age
     (``age_yr``, else :data:`DEFAULT_SYSTEM_AGE_YR`)."""
     age = DEFAULT_SYSTEM_AGE_YR if age_yr is None else require_positive(age_yr, "age_yr")

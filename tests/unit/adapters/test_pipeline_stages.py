@@ -21,7 +21,7 @@ class FakeFluxes:
                        biomass_gdw_m2: float | None = None) -> SurfaceFluxes:
         self.environments.append(environment)
         return SurfaceFluxes(flux_molecules_cm2_s={"ch4": 2e11, "n2o": -1e8, "o2": self.o2, "h2": -3e11},
-                             oxygenic=self.o2 > 0)
+                             oxygenic=self.o2 > 0, limits={"ch4": "H2 supply (geological outgassing)"})
 
 
 def test_maps_gases_clips_uptake_and_flags_oxygenic_biospheres() -> None:
@@ -30,6 +30,8 @@ def test_maps_gases_clips_uptake_and_flags_oxygenic_biospheres() -> None:
     out = stage.fluxes(temperature_k=291.0, pressure_bar=1.0, photon_flux_umol_m2_s=310.0)
     assert out.flux_molecules_cm2_s == {"CH4": 2e11, "N2O": 0.0}  # net uptake is no source
     assert out.oxygenic and "iAF692, iJN678" in out.source
+    assert out.limits == {"ch4": "H2 supply (geological outgassing)"}  # shown per planet in the report
+    assert "h2" not in fake.environments[0].partial_pressures_bar  # H2 only from outgassing
     env = fake.environments[0]
     assert env.temperature_k == 290.0 and env.photon_flux_umol_m2_s == 400.0  # 10 K and factor-2 light bins
     anoxic = FbaMetabolismStage(lambda: FakeFluxes(o2=-1.0), lambda: ["iAF692"])

@@ -160,7 +160,8 @@ def test_a_job_leased_by_a_live_worker_is_left_alone() -> None:
                lease_expires_at=datetime(2030, 1, 1, tzinfo=UTC), created_at=now, updated_at=now)
     db = InMemoryDatabase()
     db.jobs[live.id] = live
-    runner = RunJob(lambda: InMemoryUnitOfWork(db), registry(lambda p: calls.append(1) or {}), StepClock())
+    runner = RunJob(lambda: InMemoryUnitOfWork(db), registry(lambda p: calls.append(1) or {}),  # type: ignore[func-returns-value]
+                    StepClock())
     assert runner.execute(live.id) == live and calls == []
 
 

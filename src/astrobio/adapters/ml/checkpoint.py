@@ -88,6 +88,11 @@ def build_model(arch: dict[str, Any]) -> nn.Module:
         return UNet3d(**kwargs)
     if arch["name"] == "scalar_mlp":
         return ScalarMLP(**kwargs)
+    if arch["name"] == "climate_transformer":
+        from astrobio.adapters.ml.models.climate_transformer import ClimateTransformer
+
+        kwargs["grid"], kwargs["patch"] = tuple(kwargs["grid"]), tuple(kwargs["patch"])
+        return ClimateTransformer(**kwargs)
     raise ValueError(f"unknown architecture {arch['name']!r}")
 
 
@@ -99,6 +104,12 @@ def set_derived_buffers(model: nn.Module, norm: dict[str, torch.Tensor], grid: d
             model.base3d.copy_(norm["clim3d"])
             model.base2d.copy_(norm["clim2d"])
         model.enc0.clear_cache()
+    elif hasattr(model, "base3d") and hasattr(model, "base2d"):  # the climate transformer
+        with torch.no_grad():
+            base3d: torch.Tensor = model.base3d  # type: ignore[assignment]
+            base2d: torch.Tensor = model.base2d  # type: ignore[assignment]
+            base3d.copy_(norm["clim3d"])
+            base2d.copy_(norm["clim2d"])
 
 
 def member_state(model: nn.Module) -> dict[str, torch.Tensor]:

@@ -88,7 +88,8 @@ def run(params: np.ndarray, targets: dict[str, np.ndarray], ts_field: np.ndarray
                 for v, y in targets.items():
                     pred[c][v][test] = _knn(params, train, test, y)
             elif c == "prior":
-                model = ps.fit(params[train], {}, ts_field[train], grid, {"regressor": "ridge"}, coeffs)
+                model = ps.fit(params[train], {}, ts_field[train], grid,
+                               {"regressor": "ridge", "columns": True}, coeffs)
                 out = ps.predict(model, params[test], fallback=False)
                 for v in targets:
                     base = ps._prior_for(v, out["prior"] or None, np.asarray(grid["lat_deg"]))

@@ -72,9 +72,11 @@ def fit_prior(params: np.ndarray, ts: np.ndarray, lat_deg: Sequence[float] | np.
 
 
 def prior_fields(params: np.ndarray, coeffs: ebm.EbmCoefficients, grid: dict[str, Any],
-                 ) -> dict[str, np.ndarray]:
-    """The prior's ``ts`` (N, lat, lon), ``ta``, ``hus`` (N, lev, lat, lon) on the checkpoint grid."""
+                 columns: bool = True) -> dict[str, np.ndarray]:
+    """The prior's ``ts`` (N, lat, lon) and, with ``columns``, ``ta``, ``hus`` (N, lev, lat, lon)."""
     ts = ebm.surface_temperature(params, coeffs, np.asarray(grid["lat_deg"]), np.asarray(grid["lon_deg"]))
+    if not columns:
+        return {"ts": ts}
     ta, hus = ebm.column_prior(ts, params, np.asarray(grid["lev"]), coeffs)
     return {"ts": ts, "ta": ta, "hus": hus}
 

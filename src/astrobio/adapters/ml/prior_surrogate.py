@@ -31,6 +31,11 @@ def _weights(shape: tuple[int, ...], lat_deg: np.ndarray) -> np.ndarray:
         int(np.prod(shape[:-2])) if len(shape) > 2 else 1, 0).ravel()
 
 
+def _needs_columns(variables: Any) -> bool:
+    """Whether any variable has a column prior (``ta``, ``hus``): scalar models need only ``ts``."""
+    return any(v in variables for v in ("ta", "hus"))
+
+
 def _scalar_prior(prior: dict[str, np.ndarray], lat_deg: np.ndarray) -> np.ndarray:
     w = np.cos(np.deg2rad(lat_deg))[:, None]
     out: np.ndarray = (prior["ts"] * w).sum((1, 2)) / (w.sum() * prior["ts"].shape[2])
@@ -57,7 +62,7 @@ def fit(params: np.ndarray, targets: dict[str, np.ndarray], ts_field: np.ndarray
         coeffs = None
     elif coeffs is None:
         coeffs = gs.fit_prior(params, ts_field, lat, grid["lon_deg"])
-    prior = gs.prior_fields(params, coeffs, grid) if coeffs else None
+    prior = gs.prior_fields(params, coeffs, grid, columns=_needs_columns(targets)) if coeffs else None
     use_prior = bool(prior) and bool(cfg["prior_features"])
     feats = gs.features(params, prior["ts"] if prior else ts_field, lat, use_prior)
     f_mean, f_std = feats.mean(0), feats.std(0) + 1e-9
@@ -82,7 +87,8 @@ def design(model: dict[str, Any], params: np.ndarray) -> np.ndarray:
     p = np.array(params, dtype=np.float64, ndmin=2)
     lat = np.asarray(model["grid"]["lat_deg"], dtype=np.float64)
     coeffs = ebm.EbmCoefficients.from_dict(model["ebm"]) if model["ebm"] else None
-    prior_ts = gs.prior_fields(p, coeffs, model["grid"])["ts"] if coeffs else np.zeros((len(p), len(lat), 1))
+    prior_ts = (gs.prior_fields(p, coeffs, model["grid"], columns=False)["ts"] if coeffs
+                else np.zeros((len(p), len(lat), 1)))
     feats = gs.features(p, prior_ts, lat, bool(coeffs) and bool(model["config"]["prior_features"]))
     out: np.ndarray = (feats - np.asarray(model["feature_mean"])) / np.asarray(model["feature_std"])
     return out
@@ -95,7 +101,8 @@ def predict(model: dict[str, Any], params: np.ndarray, *, fallback: bool = True)
     grid = model["grid"]
     lat = np.asarray(grid["lat_deg"], dtype=np.float64)
     coeffs = ebm.EbmCoefficients.from_dict(model["ebm"]) if model["ebm"] else None
-    prior = gs.prior_fields(p, coeffs, grid) if coeffs else None
+    columns = _needs_columns(model["variables"]) or bool(model["config"].get("columns", False))
+    prior = gs.prior_fields(p, coeffs, grid, columns=columns) if coeffs else None
     cfg = model["config"]
     feats = gs.features(p, prior["ts"] if prior else np.zeros((len(p), len(lat), 1)), lat,
                         bool(prior) and cfg["prior_features"])

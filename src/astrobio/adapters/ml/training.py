@@ -176,6 +176,14 @@ class LightningSurrogateTrainer(SurrogateTrainer):
                     "n_out": len(ckpt.SCALAR_OUTPUTS), "hidden": int(config.extra.get("hidden", 64)),
                     "depth": 2, "dropout": dropout}
         g = data.grid
+        if config.extra.get("arch") == "transformer":  # patch-token attention surrogate
+            return {"name": "climate_transformer", "n_params": len(SURROGATE_INPUTS),
+                    "n_out3d": len(ckpt.FIELDS_3D), "n_out2d": len(ckpt.FIELDS_2D),
+                    "grid": [len(g.lev), len(g.lat_deg), len(g.lon_deg)],
+                    "patch": list(config.extra.get("patch", [2, 8, 8])),
+                    "dim": int(config.extra.get("dim", 64)),
+                    "depth": int(config.extra.get("depth", 2)), "heads": 4, "dropout": dropout,
+                    "coords": {"lat_deg": list(g.lat_deg), "lon_deg": list(g.lon_deg), "lev": list(g.lev)}}
         return {"name": "unet3d", "n_params": len(SURROGATE_INPUTS), "n_out3d": len(ckpt.FIELDS_3D),
                 "n_out2d": len(ckpt.FIELDS_2D), "grid": [len(g.lev), len(g.lat_deg), len(g.lon_deg)],
                 "width": int(config.extra.get("width", 8)), "dropout": dropout,

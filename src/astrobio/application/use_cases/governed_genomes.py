@@ -29,6 +29,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from astrobio.application.ports.genomes import (
     SourceFiles,
 )
 from astrobio.application.ports.governance import GovernanceRepository, QualityValidator
+from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.genomes import (
     GENOME_KIND,
     IngestAssemblies,
@@ -259,6 +261,8 @@ class GovernedIngestGenome(IngestGenome):
         record: RecordIngestion,
         governance: GovernanceRepository,
         inline_limit_bytes: int = INLINE_LIMIT_BYTES,
+        *,
+        uow_factory: UnitOfWorkFactory | None = None,
     ) -> None:
         super().__init__(reader, repo, link, clock)
         self._parser = reader
@@ -267,6 +271,7 @@ class GovernedIngestGenome(IngestGenome):
         self._record = record
         self._governance = governance
         self._inline = inline_limit_bytes
+        self._uow_factory = uow_factory
 
     def execute(
         self, command: IngestGenomeCommand, *, job_id: str | None = None, actor: str = "system"
@@ -289,27 +294,32 @@ class GovernedIngestGenome(IngestGenome):
         sequences = self._validator.validate(genome.accession, parsed.records) if parsed.records else None
         report = genome_quality(parsed, sequences)
         publishable = self._record.would_publish(GENOME_KIND, genome.accession, report, files, arrays)
-        if publishable:
-            genome = self._store(genome)
-        recorded = self._record.execute(
-            RecordIngestionCommand(
-                kind=GENOME_KIND,
-                name=genome.accession,
-                quality=report,
-                produced_by="ingest_genome",
-                files=files,
-                arrays=arrays,
-                security_level=level,
-                job_id=job_id,
-                actor=actor,
-                parameters={
-                    "paths": [str(p) for p in command.paths],
-                    "accession": command.accession,
-                    "security_level": level.name,
-                },
-                metadata=_genome_metadata(genome, sources),
+        # The genome, its version and audit entry in one transaction (the repositories join the
+        # unit of work's connection).
+        with self._uow_factory() if self._uow_factory is not None else nullcontext() as uow:
+            if publishable:
+                genome = self._store(genome)
+            recorded = self._record.execute(
+                RecordIngestionCommand(
+                    kind=GENOME_KIND,
+                    name=genome.accession,
+                    quality=report,
+                    produced_by="ingest_genome",
+                    files=files,
+                    arrays=arrays,
+                    security_level=level,
+                    job_id=job_id,
+                    actor=actor,
+                    parameters={
+                        "paths": [str(p) for p in command.paths],
+                        "accession": command.accession,
+                        "security_level": level.name,
+                    },
+                    metadata=_genome_metadata(genome, sources),
+                )
             )
-        )
+            if uow is not None:
+                uow.commit()
         if not publishable:
             raise gate_failed(f"genome {genome.accession!r}", recorded)
         return genome

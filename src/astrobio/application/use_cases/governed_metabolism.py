@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from astrobio.application.ports.metabolism import (
     ParsedSbml,
     SbmlStore,
 )
+from astrobio.application.ports.unit_of_work import UnitOfWorkFactory
 from astrobio.application.use_cases.metabolism import IngestSbml, IngestSbmlCommand
 from astrobio.application.use_cases.record_ingestion import (
     IngestedFile,
@@ -133,10 +135,13 @@ class GovernedIngestSbml(IngestSbml):
         clock: Clock,
         validator: QualityValidator,
         record: RecordIngestion,
+        *,
+        uow_factory: UnitOfWorkFactory | None = None,
     ) -> None:
         super().__init__(repo, store, engine, clock)
         self._validator = validator
         self._record = record
+        self._uow_factory = uow_factory
 
     def execute(
         self, command: IngestSbmlCommand, *, job_id: str | None = None, actor: str = "system"
@@ -152,46 +157,54 @@ class GovernedIngestSbml(IngestSbml):
             attrs={"model": model.id, "source": model.source},
         )
         publishable = self._record.would_publish(SBML_KIND, model.id, report, (file,))
-        if publishable:
-            model = self.store(command, model)
-        reactions = parsed.network.get("reactions", ())
-        recorded = self._record.execute(
-            RecordIngestionCommand(
-                kind=SBML_KIND,
-                name=model.id,
-                quality=report,
-                produced_by="ingest_sbml",
-                files=(file,),
-                job_id=job_id,
-                actor=actor,
-                parameters={
-                    "source": model.source,
-                    "path": command.path,
-                    "model_id": model.id,
-                    "organism_class": command.organism_class,
-                    "objective": model.objective,
-                },
-                row_digests={
-                    str(r["id"]): hashlib.sha256(_reaction_row(r)).hexdigest()[:16] for r in reactions
-                },
-                metadata=DublinCore(
-                    title=f"Metabolic model {model.id}" + (f" ({model.organism})" if model.organism else ""),
-                    subject=("genome-scale metabolic model", "SBML", "flux balance analysis"),
-                    description=(
-                        f"{model.n_reactions} reactions, {model.n_metabolites} metabolites, "
-                        f"{model.n_genes} genes; objective {model.objective}"
+        # The model, its version and audit entry in one transaction (the repositories join the
+        # unit of work's connection).
+        with self._uow_factory() if self._uow_factory is not None else nullcontext() as uow:
+            if publishable:
+                model = self.store(command, model)
+            reactions = parsed.network.get("reactions", ())
+            recorded = self._record.execute(
+                RecordIngestionCommand(
+                    kind=SBML_KIND,
+                    name=model.id,
+                    quality=report,
+                    produced_by="ingest_sbml",
+                    files=(file,),
+                    job_id=job_id,
+                    actor=actor,
+                    parameters={
+                        "source": model.source,
+                        "path": command.path,
+                        "model_id": model.id,
+                        "organism_class": command.organism_class,
+                        "objective": model.objective,
+                    },
+                    row_digests={
+                        str(r["id"]): hashlib.sha256(_reaction_row(r)).hexdigest()[:16] for r in reactions
+                    },
+                    metadata=DublinCore(
+                        title=f"Metabolic model {model.id}"
+                        + (f" ({model.organism})" if model.organism else ""),
+                        subject=("genome-scale metabolic model", "SBML", "flux balance analysis"),
+                        description=(
+                            f"{model.n_reactions} reactions, {model.n_metabolites} metabolites, "
+                            f"{model.n_genes} genes; objective {model.objective}"
+                        ),
+                        type="Dataset",
+                        format="application/sbml+xml",
+                        identifier=model.id,
+                        source=model.source,
+                        rights=model.license or "",
+                        cross_refs=(
+                            {"ncbi_taxonomy": (str(model.ncbi_taxid),)}
+                            if model.ncbi_taxid is not None
+                            else {}
+                        ),
                     ),
-                    type="Dataset",
-                    format="application/sbml+xml",
-                    identifier=model.id,
-                    source=model.source,
-                    rights=model.license or "",
-                    cross_refs=(
-                        {"ncbi_taxonomy": (str(model.ncbi_taxid),)} if model.ncbi_taxid is not None else {}
-                    ),
-                ),
+                )
             )
-        )
+            if uow is not None:
+                uow.commit()
         if not publishable:
             bad = [f"sanity check {c.name} failed ({c.message})" for c in parsed.sanity if not c.passed]
             raise gate_failed(f"model {model.id!r}", recorded, verb="registered", detail="; ".join(bad))

@@ -94,7 +94,10 @@ def progress(description: str, total: float | None = None, *, json: bool = False
     columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                           MofNCompleteColumn(), TextColumn(unit), TextColumn("elapsed"), TimeElapsedColumn(),
                           TextColumn("ETA"), TimeRemainingColumn()]
-    with RichProgress(*columns, console=Console(stderr=True), transient=False) as bar:
+    # Output piped to a file must stay in the file: only redirect prints above the bar when stdout is
+    # the terminal too.
+    with RichProgress(*columns, console=Console(stderr=True), transient=False,
+                      redirect_stdout=sys.stdout.isatty(), redirect_stderr=False) as bar:
         task = bar.add_task(description, total=total)
         yield Progress(bar, task)
         if total is not None:
@@ -138,7 +141,8 @@ def activity(label: str, *, json: bool, delay_s: float = 2.0) -> Iterator[None]:
         from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
         live = RichProgress(SpinnerColumn(), TextColumn(label), TextColumn("elapsed"), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(stderr=True), transient=True,
+                            redirect_stdout=sys.stdout.isatty(), redirect_stderr=False)
         live.add_task(label, total=None)
         live.start()
         _activity["live"] = live

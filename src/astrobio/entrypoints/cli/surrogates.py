@@ -52,6 +52,8 @@ def train_climate(
         help="hyperparameter search: N Optuna trials (--mode scalar|datacube); registers the best")] = None,
     workers: Annotated[int, typer.Option(help="with --search: parallel workers (queue jobs or array)")] = 1,
     search_timeout_s: Annotated[float, typer.Option(help="with --search: give up waiting after")] = 86400.0,
+    arch: Annotated[str, typer.Option(
+        help="datacube architecture: unet (3-D U-Net) | transformer (patch-token attention)")] = "unet",
     submit: Annotated[str | None, typer.Option(
         help="run as a batch job on this backend (slurm | local) instead of here")] = None,
     cpus: Annotated[int, typer.Option(help="with --submit: CPUs per job")] = 8,
@@ -70,7 +72,7 @@ def train_climate(
             run_search(f"climate_{mode}", search, workers=workers, submit=submit, activate=bool(activate),
                        seed=seed, timeout_s=search_timeout_s, json=json,
                        config={"max_epochs": max_epochs, "batch_size": batch_size,
-                               "holdout_fraction": holdout_fraction, "seed": seed})
+                               "holdout_fraction": holdout_fraction, "seed": seed, "arch": arch})
             return
         activate = True if activate is None else activate
         from astrobio.application.use_cases.surrogate_batch import SubmitTrainingToBatchCommand
@@ -93,6 +95,13 @@ def train_climate(
             return
         use_case, cards = c.train_climate_surrogate(), []
         commands = params.commands()
+        if arch not in ("unet", "transformer"):
+            fail(f"--arch {arch!r}: expected unet or transformer", EXIT_INPUT)
+        if arch == "transformer":  # the datacube model only; the scalar model is an MLP either way
+            from dataclasses import replace
+
+            commands = [replace(cmd, config=replace(cmd.config, extra={**cmd.config.extra, "arch": arch}))
+                        for cmd in commands]
         with progress("training", len(commands), json=json, unit="surrogates") as bar:
             for command in commands:
                 bar.update(description=f"training the {command.config.mode.value} surrogate "

@@ -15,6 +15,8 @@ from typing import Any
 
 from litestar import Litestar
 
+from astrobio.entrypoints.jwst_schemas import SPECTRUM_EXAMPLE
+
 PROBLEM = {"schema": {"$ref": "#/components/schemas/Problem"}}
 PROBLEM_MEDIA = "application/problem+json"
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
@@ -45,9 +47,19 @@ _SPECTRUM_UPLOAD = {
             "type": "object", "required": ["wavelength_um", "depth_ppm", "sigma_ppm"],
             "properties": {k: {"type": "array", "items": {"type": "number"}}
                            for k in ("wavelength_um", "depth_ppm", "sigma_ppm")},
-        }},
+        }, "examples": {"example1": {"summary": "a water-rich 0.92 R_earth planet, SNR 3",
+                                     "value": SPECTRUM_EXAMPLE}}},
         "text/csv": {"schema": {"type": "string", "minLength": 1}},
         "application/fits": {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+    },
+}
+#: A denoised spectrum as JSON (the CSV and FITS answers carry the same columns).
+SPECTRUM_ANSWER: dict[str, Any] = {
+    "type": "object", "required": ["wavelength_um", "depth_ppm", "sigma_ppm"],
+    "properties": {
+        **{k: {"type": "array", "items": {"type": ["number", "null"]}}
+           for k in ("wavelength_um", "depth_ppm", "sigma_ppm")},
+        "meta": {"type": "object"},
     },
 }
 #: Request bodies the handlers read raw (so Litestar cannot infer them).
@@ -85,8 +97,8 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
             if media and isinstance(ok, dict):
                 contents: dict[str, Any] = ok.get("content") or {}
                 first: dict[str, Any] = next(iter(contents.values()), {})
-                schema_of = first.get("schema", {})
-                ok["content"] = {m: {"schema": schema_of if m == "application/json" else
+                json_schema = SPECTRUM_ANSWER if path == "/jwst/denoise" else first.get("schema", {})
+                ok["content"] = {m: {"schema": json_schema if m == "application/json" else
                                      {"type": "string", "format": "binary"}} for m in media}
     return doc
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import inspect
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Request, get
+from litestar import get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter, PathParameter
+from litestar.params import Dependency, Parameter, PathParameter
 
 from astrobio.application.ports.repositories import PlanetQuery
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets, ListPlanetsCommand
 from astrobio.entrypoints.http.bodies import MAX_INT_PARAM
-from astrobio.entrypoints.http.services import in_thread, services
+from astrobio.entrypoints.http.services import in_thread, provide
 from astrobio.entrypoints.schemas import PlanetPageRead, PlanetRead, Problem
 
 PositiveQuery = Annotated[Annotated[float, Parameter(gt=0)] | None, Parameter(gt=0)]
@@ -20,10 +20,11 @@ PositiveQuery = Annotated[Annotated[float, Parameter(gt=0)] | None, Parameter(gt
 
 @get(
     "/planets", tags=["catalog"], summary="List planets", description=inspect.getdoc(ListPlanets),
+    dependencies={"use_case": provide(lambda c: c.list_planets())},
     responses={422: ResponseSpec(Problem, description="a parameter is out of range (field names it)")},
 )
 async def list_planets(
-    request: Request[Any, Any, Any],
+    use_case: Annotated[ListPlanets, Dependency(skip_validation=True)],
     offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM, description="items to skip")] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000, description="page size, 1..1000")] = 50,
     name_contains: Annotated[str | None, Parameter(description="case-insensitive substring")] = None,
@@ -45,7 +46,7 @@ async def list_planets(
         offset=offset,
         limit=limit,
     )
-    page = await in_thread(services(request).container.list_planets().execute, command)
+    page = await in_thread(use_case.execute, command)
     return PlanetPageRead(
         items=[PlanetRead.from_domain(p) for p in page.items],
         total=page.total,
@@ -56,13 +57,14 @@ async def list_planets(
 
 @get(
     "/planets/{name:str}", tags=["catalog"], summary="One planet", description=inspect.getdoc(GetPlanet),
+    dependencies={"use_case": provide(lambda c: c.get_planet())},
     responses={404: ResponseSpec(Problem, description="no planet with that name")},
 )
 async def get_planet(
-    request: Request[Any, Any, Any],
+    use_case: Annotated[GetPlanet, Dependency(skip_validation=True)],
     name: Annotated[str, PathParameter(description="planet name as the archive spells it (URL-encoded)")],
 ) -> PlanetRead:
-    planet = await in_thread(services(request).container.get_planet().execute, name)
+    planet = await in_thread(use_case.execute, name)
     return PlanetRead.from_domain(planet)
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 
 import structlog
 from litestar import Request
+from litestar.di import Provide
 
 from astrobio.application.use_cases.assess_planet import AssessPlanet
 from astrobio.application.use_cases.rank_targets import RankTargetsCommand
@@ -71,6 +72,21 @@ class HttpServices:
 
 def services(request: Request[Any, Any, Any]) -> HttpServices:
     return cast(HttpServices, request.app.state.services)
+
+
+def provide(build: Callable[[Container], Any]) -> Provide:
+    """A Litestar dependency: the use case ``build`` makes from this app's container.
+
+    Handlers then name what they need in their signature
+    (``use_case: Annotated[ListPlanets, Dependency(skip_validation=True)]``: the container builds it,
+    so Litestar need not check its type)
+    and routes declare it (``dependencies={"use_case": provide(lambda c: c.list_planets())}``).
+    """
+
+    def dependency(request: Request[Any, Any, Any]) -> Any:
+        return build(services(request).container)
+
+    return Provide(dependency, sync_to_thread=False)
 
 
 async def in_thread(fn: Callable[..., R], *args: Any) -> R:

@@ -36,7 +36,7 @@ def test_integers_beyond_64_bits_are_422_naming_the_parameter(
 
 
 def test_the_largest_documented_offset_is_served(shared_open_edge: Edge) -> None:
-    r = shared_open_edge.client.get("/planets", params={"offset": str(2**62)})
+    r = shared_open_edge.client.get("/planets", params={"offset": str(2**53 - 1)})
     assert r.status_code == 200 and r.json()["items"] == []
 
 
