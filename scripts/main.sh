@@ -13,7 +13,9 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 .venv/bin/astrobio rank --top 20 "$@"
 data_dir="${ASTROBIO_DATA_DIR:-var}"
 if .venv/bin/astrobio metabolism models --json | grep -q '"total": *0[,}]'; then
-  .venv/bin/astrobio ingest sbml --bundled
+  # A model that fails the metabolic sanity checks is held by the quality gate, named in the
+  # output and not registered (exit 2); the others are registered and the job goes on.
+  .venv/bin/astrobio ingest sbml --bundled || [ "$?" -eq 2 ]
 fi
 .venv/bin/astrobio pipeline run --all --report "$data_dir/report.html" --top 10
 echo "pipeline report: $data_dir/report.html"

@@ -44,9 +44,12 @@ def test_assess_reads_stdin_and_prints_the_contract_json(env: dict[str, str]) ->
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert set(out) == {"name", "teq_k", "insolation_earth", "semi_major_axis_au", "mass_earth",
-                        "mass_is_estimated", "planet_class", "hz", "tsm", "esm", "esi", "warnings"}
+                        "mass_is_estimated", "planet_class", "hz", "tsm", "esm", "esi", "warnings",
+                        "composition", "runaway_flux_earth", "in_runaway", "tsm_meaningful"}
+    # Earth (1 M⊕, 1 R⊕, 1 S⊕) lies on Zeng et al. 2019's Earth-like curve and below its runaway limit.
+    assert out["composition"]["rocky"] > 0.5 and out["in_runaway"] is False
     assert set(out["hz"]) == {"recent_venus_au", "runaway_greenhouse_au", "maximum_greenhouse_au",
-                              "early_mars_au", "conservative", "optimistic", "valid"}
+                              "early_mars_au", "conservative", "optimistic", "valid", "rule"}
     assert out["hz"]["conservative"] is True and out["planet_class"] == "rocky"
     assert out["teq_k"] == pytest.approx(278.3, abs=0.2)
 

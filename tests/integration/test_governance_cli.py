@@ -53,7 +53,8 @@ def test_catalog_ingestion_is_quality_gated_versioned_and_audited(
     assert missing_mass["count"] == 3080
     shown = ok(env, "datasets", "show", "exoplanet_table.pscomppars")
     (version,) = shown["versions"]  # type: ignore[index]
-    assert version["published"] and version["tags"] == ["candidate", "main"]
+    # "serving": the version the planets table now holds (moved with the ingestion, in its transaction).
+    assert version["published"] and version["tags"] == ["candidate", "main", "serving"]
     assert version["lineage"]["produced_by"] == "ingest_catalog"
     listed = ok(env, "datasets", "list", "--q", "exoplanet")
     assert [d["id"] for d in listed["items"]] == ["exoplanet_table.pscomppars"]  # type: ignore[index]
