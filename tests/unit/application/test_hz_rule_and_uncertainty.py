@@ -102,3 +102,31 @@ def test_trappist_1_e_is_in_the_conservative_hz_with_valid_false_in_assess_rank_
     assert len(e.stages["uncertainty"]["potential_draws"]) == 128
     # The programme co-adds at most 30 transits within the field-of-regard windows.
     assert e.stages["potential"]["max_transits"] == 30
+
+
+class _CountingIds:
+    n = 0
+
+    def new_id(self) -> str:
+        self.n += 1
+        return f"run-{self.n}"
+
+
+def test_two_runs_over_the_same_catalog_draw_the_same_numbers() -> None:
+    # A ranking a referee can reproduce: the draws depend on the planets drawn, not on the run id.
+    db = InMemoryDatabase()
+    db.planets[E.name] = E
+    runs = InMemoryPipelineRunRepository()
+    pipe = PlanetPipeline(colours=None, climate=_NoClimate, metabolism=_Metabolism, spectrum=_Spectrum,
+                          code_version="t")
+    uow = lambda: InMemoryUnitOfWork(db)  # noqa: E731
+    ids = _CountingIds()
+    views = []
+    for _ in range(2):
+        run = StartPipelineRun(uow, runs, _Clock(), ids, dict).execute(RunPipelineCommand(n_draws=64))
+        RunPipeline(uow, runs, pipe, _Clock()).execute(run.id)
+        views.append(GetPipelineRun(runs).execute(run.id))
+    (a,), (b,) = (v.ranked for v in views)
+    assert views[0].run.id != views[1].run.id
+    assert a.stages["uncertainty"]["potential_draws"] == b.stages["uncertainty"]["potential_draws"]
+    assert a.summary["potential_p84"] == b.summary["potential_p84"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -308,12 +309,16 @@ def test_assess_does_not_touch_the_database(container: Container) -> None:
         (msgspec.json.encode(_with(errors={"mass_earth": [0.02, -0.03]})), 422, "errors.mass_earth"),
         (msgspec.json.encode(_with(errors={"mass_earth": [0.02]})), 422, "errors.mass_earth"),
         (msgspec.json.encode(_with(errors={"colour": [0.1, 0.1]})), 422, "errors.colour"),
+        # what json.dumps(float("nan")) writes: a value error naming the field, not "malformed JSON"
+        (json.dumps(_with(radius_earth=float("nan"))).encode(), 422, "radius_earth"),
+        (json.dumps(_with(errors={"mass_earth": [float("nan"), 0.03]})).encode(), 422, "errors.mass_earth.0"),
+        (json.dumps(_with(star__teff_k=float("inf"))).encode(), 422, "star.teff_k"),
     ],
     ids=["empty", "blank", "truncated-json", "not-json", "missing-radius", "non-numeric-teff",
          "missing-teff", "negative-radius", "zero-radius", "no-period-no-a", "unknown-field",
          "unknown-star-field", "eccentricity-1", "teff-1e80", "radius-sun-1e300", "radius-1e200",
          "blank-name", "array", "negative-error", "wrong-sign-plus-error", "one-sided-error",
-         "unknown-error-field"],
+         "unknown-error-field", "nan-radius", "nan-error", "infinite-teff"],
 )
 def test_assess_rejects_bad_input(
     client: TestClient[Litestar], content: bytes, status: int, field: str | None

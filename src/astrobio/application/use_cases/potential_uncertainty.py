@@ -9,7 +9,9 @@ Business rules (the physics is :mod:`astrobio.domain.uncertainty`):
   class probabilities); ``summary`` gains ``potential_median``, ``potential_p16``, ``potential_p84``,
   ``p_habitable`` and, once the whole run is known, ``p_top10``; ``stages.uncertainty`` keeps the
   draws (rounded) so the rank probabilities can be computed across chunks;
-* draws are seeded by run and planet name: the same run gives the same numbers.
+* draws are seeded by the planets drawn together (their names), not by the run: two runs over the
+  same catalog with the same options give the same numbers, so a ranking can be reproduced and
+  compared (``run_id`` only labels the draws).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def with_uncertainty(
     """Draw the potential of every modelled result (one vectorised call) and attach the summaries."""
     if not items:
         return []
-    seed = zlib.crc32(run_id.encode()) ^ zlib.crc32(items[0][0].planet_name.encode())
+    seed = zlib.crc32("\n".join(res.planet_name for res, _ in items).encode())
     draws = draw_potential([d for _, d in items], n_draws, seed=seed)
     q = draws.quantiles()
     mean = draws.potential.mean(axis=1)

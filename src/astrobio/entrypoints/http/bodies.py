@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import json
+import math
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import msgspec
 from litestar.exceptions import ClientException
 from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, RequestBody, Schema
+
+from astrobio.domain.errors import InvalidQuantity
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -60,7 +64,39 @@ def decode_body(raw: bytes, type_: type[T], *, default: T | None = None) -> T:
             return default
         raise ClientException("empty body: send a JSON object")
     check_json_depth(raw)
-    return msgspec.json.decode(raw, type=type_)
+    try:
+        return msgspec.json.decode(raw, type=type_)
+    except msgspec.DecodeError:
+        _refuse_non_finite(raw)  # NaN / Infinity: a value error (422 naming the field), not bad JSON
+        raise
+
+
+def _non_finite_path(node: Any, path: str) -> str | None:
+    if isinstance(node, float) and not math.isfinite(node):
+        return path or "$"
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        found = _non_finite_path(child, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def _refuse_non_finite(raw: bytes) -> None:
+    """Raise a 422 naming the first NaN/Infinity in ``raw`` (what ``json.dumps(float("nan"))`` writes).
+
+    Strict JSON has no such tokens, but Python's and JavaScript's encoders emit them; the client
+    meant a number, so the answer names the field rather than calling the body malformed.
+    """
+    if b"NaN" not in raw and b"Infinity" not in raw:
+        return
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return
+    field = _non_finite_path(doc, "")
+    if field is not None:
+        raise InvalidQuantity(f"{field} must be a finite number (got NaN or Infinity)", field=field)
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

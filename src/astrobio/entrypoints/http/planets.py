@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Dependency, Parameter, PathParameter
+from litestar.params import Parameter, PathParameter, SkipValidation
 
 from astrobio.application.ports.repositories import PlanetQuery
 from astrobio.application.use_cases.planets import GetPlanet, ListPlanets, ListPlanetsCommand
@@ -24,7 +24,7 @@ PositiveQuery = Annotated[Annotated[float, Parameter(gt=0)] | None, Parameter(gt
     responses={422: ResponseSpec(Problem, description="a parameter is out of range (field names it)")},
 )
 async def list_planets(
-    use_case: Annotated[ListPlanets, Dependency(skip_validation=True)],
+    use_case: SkipValidation[ListPlanets],
     offset: Annotated[int, Parameter(ge=0, le=MAX_INT_PARAM, description="items to skip")] = 0,
     limit: Annotated[int, Parameter(ge=1, le=1000, description="page size, 1..1000")] = 50,
     name_contains: Annotated[str | None, Parameter(description="case-insensitive substring")] = None,
@@ -61,7 +61,7 @@ async def list_planets(
     responses={404: ResponseSpec(Problem, description="no planet with that name")},
 )
 async def get_planet(
-    use_case: Annotated[GetPlanet, Dependency(skip_validation=True)],
+    use_case: SkipValidation[GetPlanet],
     name: Annotated[str, PathParameter(description="planet name as the archive spells it (URL-encoded)")],
 ) -> PlanetRead:
     planet = await in_thread(use_case.execute, name)

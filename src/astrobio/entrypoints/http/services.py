@@ -78,8 +78,8 @@ def provide(build: Callable[[Container], Any]) -> Provide:
     """A Litestar dependency: the use case ``build`` makes from this app's container.
 
     Handlers then name what they need in their signature
-    (``use_case: Annotated[ListPlanets, Dependency(skip_validation=True)]``: the container builds it,
-    so Litestar need not check its type)
+    (``use_case: SkipValidation[ListPlanets]``: the container builds it, so Litestar need not check
+    its type)
     and routes declare it (``dependencies={"use_case": provide(lambda c: c.list_planets())}``).
     """
 
