@@ -102,6 +102,32 @@ class RunRead(msgspec.Struct):
 
 
 class SweepRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a two-run Latin-hypercube sweep",
+         {
+             "id": "sweep-4d2b",
+             "name": "trappist1e-co2",
+             "method": "lhs",
+             "samples": 2,
+             "seed": 42,
+             "ranges": {"pco2_bar": {"low": 0.0004, "high": 1.0}},
+             "counts": {"succeeded": 1, "running": 1},
+             "finished": False,
+             "runs": [
+                 {
+                     "id": "run-01",
+                     "state": "succeeded",
+                     "attempts": 1,
+                     "backend": "slurm",
+                     "backend_job_id": "1042",
+                     "cube_id": "cube-8e1f",
+                     "parameters": {"pco2_bar": 0.1},
+                     "log_excerpt": "year 10 of 10 done",
+                 },
+             ],
+         }),
+    ]
+
     id: str
     name: str
     method: str
@@ -146,6 +172,40 @@ class GridRead(msgspec.Struct):
 
 
 class CubeRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("an ExoPlaSim cube",
+         {
+             "id": "cube-8e1f",
+             "name": "trappist1e-pco2-0.1bar",
+             "uri": "cubes/cube-8e1f.nc",
+             "grid": {
+                 "n_time": 12,
+                 "n_lev": 2,
+                 "n_lat": 2,
+                 "n_lon": 2,
+                 "lev": [0.5, 0.95],
+                 "lat_deg": [-45.0, 45.0],
+                 "lon_deg": [0.0, 180.0],
+             },
+             "variables": [
+                 {
+                     "name": "ts",
+                     "units": "K",
+                     "dims": ["time", "lat", "lon"],
+                     "long_name": "surface temperature",
+                 },
+             ],
+             "parameters": {"pco2_bar": 0.1},
+             "time_units": "months",
+             "checksum": "566a7f5cd379c58073177951d6ab77cee9e52aa39e09d2fc85ec7d0df84791a7",
+             "source_files": ["MOST.00010.nc"],
+             "source_checksums": ["52972238d55f090aa20f990c1e35a1e256bacc073c8e4cff27f4bb7cfaa867bc"],
+             "source_format": "exoplasim-netcdf",
+             "run_id": "run-01",
+             "created_at": "2026-12-04T12:30:00Z",
+         }),
+    ]
+
     id: str
     name: str
     uri: str
@@ -193,6 +253,26 @@ class CubeSummaryRead(msgspec.Struct):
 
 
 class CubePageRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one stored cube",
+         {
+             "items": [
+                 {
+                     "id": "cube-8e1f",
+                     "name": "trappist1e-pco2-0.1bar",
+                     "variables": ["ts", "pr"],
+                     "shape": [12, 10, 32, 64],
+                     "run_id": "run-01",
+                     "star_teff_k": 2566.0,
+                     "instellation_w_m2": 879.2,
+                 },
+             ],
+             "total": 1,
+             "offset": 0,
+             "limit": 20,
+         }),
+    ]
+
     items: list[CubeSummaryRead]
     total: int
     offset: int

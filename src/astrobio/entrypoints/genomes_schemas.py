@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import msgspec
 
 from astrobio.application.use_cases.genomes import GenomeView, LinkedGenome, ModelGenomeView
@@ -82,6 +84,40 @@ class GenomeSummaryRead(msgspec.Struct):
 
 
 class GenomeRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("E. coli K-12 MG1655",
+         {
+             "accession": "GCF_000005845.2",
+             "organism_name": "Escherichia coli str. K-12 substr. MG1655",
+             "taxid": 511145,
+             "strain": "K-12 substr. MG1655",
+             "assembly_name": "ASM584v2",
+             "stats": {
+                 "total_length_bp": 4641652,
+                 "contig_count": 1,
+                 "gc_fraction": 0.508,
+                 "n_fraction": 0.0,
+                 "n50_bp": 4641652,
+                 "l50": 1,
+                 "largest_contig_bp": 4641652,
+             },
+             "feature_counts": {"gene": 4651, "CDS": 4298},
+             "qc_status": "pass",
+             "qc": [
+                 {
+                     "kind": "assembly",
+                     "status": "pass",
+                     "metrics": {"n50_bp": 4641652, "gc_fraction": 0.508},
+                     "findings": [],
+                     "source": "assembly statistics",
+                 },
+             ],
+             "source_files": ["GCF_000005845.2_ASM584v2_genomic.fna.gz"],
+             "source_checksums": ["12a91462821411c261f9391379f4236ceeeb1e78287b01bd43b1f8a721f388a1"],
+             "created_at": "2026-12-04T09:00:00Z",
+         }),
+    ]
+
     accession: str
     organism_name: str | None
     taxid: int | None
@@ -120,6 +156,26 @@ class GenomeRead(msgspec.Struct):
 
 
 class GenomePageRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one assembly",
+         {
+             "items": [
+                 {
+                     "accession": "GCF_000005845.2",
+                     "organism_name": "Escherichia coli str. K-12 substr. MG1655",
+                     "taxid": 511145,
+                     "strain": "K-12 substr. MG1655",
+                     "total_length_bp": 4641652,
+                     "gc_fraction": 0.508,
+                     "qc_status": "pass",
+                 },
+             ],
+             "total": 1,
+             "offset": 0,
+             "limit": 20,
+         }),
+    ]
+
     items: list[GenomeSummaryRead]
     total: int
     offset: int
@@ -127,6 +183,23 @@ class GenomePageRead(msgspec.Struct):
 
 
 class GenomeQcRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a passing assembly",
+         {
+             "accession": "GCF_000005845.2",
+             "qc_status": "pass",
+             "qc": [
+                 {
+                     "kind": "assembly",
+                     "status": "pass",
+                     "metrics": {"n50_bp": 4641652, "gc_fraction": 0.508},
+                     "findings": [],
+                     "source": "assembly statistics",
+                 },
+             ],
+         }),
+    ]
+
     accession: str
     qc_status: str | None
     qc: list[QcRead]
@@ -175,6 +248,26 @@ class LinkedGenomeRead(msgspec.Struct):
 
 
 class ModelGenomeRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the genome behind e_coli_core",
+         {
+             "model_id": "e_coli_core",
+             "organism_name": "Escherichia coli str. K-12 substr. MG1655",
+             "strain": "K-12 substr. MG1655",
+             "taxid": 511145,
+             "organism_source": "model annotation",
+             "genomes": [
+                 {
+                     "accession": "GCF_000005845.2",
+                     "method": "taxid",
+                     "confidence": 1.0,
+                     "genome": None,
+                     "assembly": None,
+                 },
+             ],
+         }),
+    ]
+
     model_id: str
     organism_name: str
     strain: str | None
@@ -213,6 +306,24 @@ class PcaRead(msgspec.Struct):
 
 
 class PopulationsRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("1000 Genomes populations",
+         {
+             "populations": [
+                 {
+                     "code": "YRI",
+                     "super_population": "AFR",
+                     "name": "Yoruba in Ibadan, Nigeria",
+                     "sample_count": 108,
+                     "female_count": 58,
+                     "male_count": 50,
+                 },
+             ],
+             "super_populations": {"AFR": 661},
+             "pca": None,
+         }),
+    ]
+
     populations: list[PopulationRead]
     super_populations: dict[str, int]
     pca: PcaRead | None

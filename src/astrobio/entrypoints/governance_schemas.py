@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -25,6 +25,31 @@ class IssueRead(msgspec.Struct):
 
 class QualityReportRead(msgspec.Struct):
     """Quality of one version: grade (A+ ... F), overall score, metrics (fractions) and issues."""
+
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a catalog graded A",
+         {
+             "kind": "catalog",
+             "subject": "catalog-pscomppars",
+             "grade": "A",
+             "overall": 0.97,
+             "production_ready": True,
+             "rows": 5930,
+             "metrics": {"completeness": 0.95, "validity": 0.999},
+             "issues": [
+                 {
+                     "severity": "warning",
+                     "code": "missing_mass",
+                     "message": "planet mass missing",
+                     "field": "mass_earth",
+                     "count": 212,
+                 },
+             ],
+             "details": {"rows_rejected": 1.0},
+             "created_at": "2026-12-04T10:15:00Z",
+             "version": "v-20261204-01",
+         }),
+    ]
 
     kind: str
     subject: str
@@ -160,6 +185,63 @@ class DublinCoreRead(msgspec.Struct):
 class DatasetRead(msgspec.Struct):
     """A dataset: FAIR (Dublin Core) metadata, security level, current tags, latest version."""
 
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the planet catalog",
+         {
+             "id": "catalog-pscomppars",
+             "kind": "catalog",
+             "security_level": "public",
+             "metadata": {
+                 "title": "NASA Exoplanet Archive PSCompPars",
+                 "creator": "NASA Exoplanet Science Institute",
+                 "subject": ["exoplanets", "planetary systems"],
+                 "description": "Composite planet parameters, one row per planet.",
+                 "publisher": "astrobio",
+                 "date": "2026-12-04",
+                 "type": "Dataset",
+                 "format": "text/csv",
+                 "identifier": "catalog-pscomppars",
+                 "source": "https://exoplanetarchive.ipac.caltech.edu/",
+                 "language": "en",
+                 "rights": "public domain",
+                 "cross_refs": {},
+             },
+             "created_at": "2026-12-04T10:15:00Z",
+             "tags": {"latest": "v-20261204-01"},
+             "versions": 1,
+             "latest": {
+                 "id": "v-20261204-01",
+                 "dataset_id": "catalog-pscomppars",
+                 "created_at": "2026-12-04T10:15:00Z",
+                 "published": True,
+                 "grade": "A",
+                 "overall": 0.97,
+                 "override_reason": None,
+                 "lineage": {
+                     "derived_from": [],
+                     "produced_by": "ingest_catalog",
+                     "job_id": "job-3f2a",
+                     "parameters": {"source": "bundled"},
+                     "code_version": "0.9.0",
+                     "used_models": [],
+                 },
+                 "entries": [
+                     {
+                         "name": "planets.csv",
+                         "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
+                         "size_bytes": 1843212,
+                         "kind": "table",
+                         "shape": [5930, 24],
+                         "dtype": "mixed",
+                         "stats": {"radius_earth.mean": 5.87},
+                         "attrs": {},
+                     },
+                 ],
+                 "tags": ["latest"],
+             },
+         }),
+    ]
+
     id: str
     kind: str
     security_level: str
@@ -209,6 +291,70 @@ class DatasetRead(msgspec.Struct):
 
 
 class DatasetPageRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one dataset",
+         {
+             "items": [
+                 {
+                     "id": "catalog-pscomppars",
+                     "kind": "catalog",
+                     "security_level": "public",
+                     "metadata": {
+                         "title": "NASA Exoplanet Archive PSCompPars",
+                         "creator": "NASA Exoplanet Science Institute",
+                         "subject": ["exoplanets", "planetary systems"],
+                         "description": "Composite planet parameters, one row per planet.",
+                         "publisher": "astrobio",
+                         "date": "2026-12-04",
+                         "type": "Dataset",
+                         "format": "text/csv",
+                         "identifier": "catalog-pscomppars",
+                         "source": "https://exoplanetarchive.ipac.caltech.edu/",
+                         "language": "en",
+                         "rights": "public domain",
+                         "cross_refs": {},
+                     },
+                     "created_at": "2026-12-04T10:15:00Z",
+                     "tags": {"latest": "v-20261204-01"},
+                     "versions": 1,
+                     "latest": {
+                         "id": "v-20261204-01",
+                         "dataset_id": "catalog-pscomppars",
+                         "created_at": "2026-12-04T10:15:00Z",
+                         "published": True,
+                         "grade": "A",
+                         "overall": 0.97,
+                         "override_reason": None,
+                         "lineage": {
+                             "derived_from": [],
+                             "produced_by": "ingest_catalog",
+                             "job_id": "job-3f2a",
+                             "parameters": {"source": "bundled"},
+                             "code_version": "0.9.0",
+                             "used_models": [],
+                         },
+                         "entries": [
+                             {
+                                 "name": "planets.csv",
+                                 "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
+                                 "size_bytes": 1843212,
+                                 "kind": "table",
+                                 "shape": [5930, 24],
+                                 "dtype": "mixed",
+                                 "stats": {"radius_earth.mean": 5.87},
+                                 "attrs": {},
+                             },
+                         ],
+                         "tags": ["latest"],
+                     },
+                 },
+             ],
+             "total": 1,
+             "offset": 0,
+             "limit": 20,
+         }),
+    ]
+
     items: list[DatasetRead]
     total: int
     offset: int
@@ -225,12 +371,68 @@ class DatasetPageRead(msgspec.Struct):
 
 
 class VersionListRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one published version",
+         {
+             "dataset_id": "catalog-pscomppars",
+             "tags": {"latest": "v-20261204-01"},
+             "versions": [
+                 {
+                     "id": "v-20261204-01",
+                     "dataset_id": "catalog-pscomppars",
+                     "created_at": "2026-12-04T10:15:00Z",
+                     "published": True,
+                     "grade": "A",
+                     "overall": 0.97,
+                     "override_reason": None,
+                     "lineage": {
+                         "derived_from": [],
+                         "produced_by": "ingest_catalog",
+                         "job_id": "job-3f2a",
+                         "parameters": {"source": "bundled"},
+                         "code_version": "0.9.0",
+                         "used_models": [],
+                     },
+                     "entries": [
+                         {
+                             "name": "planets.csv",
+                             "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
+                             "size_bytes": 1843212,
+                             "kind": "table",
+                             "shape": [5930, 24],
+                             "dtype": "mixed",
+                             "stats": {"radius_earth.mean": 5.87},
+                             "attrs": {},
+                         },
+                     ],
+                     "tags": ["latest"],
+                 },
+             ],
+         }),
+    ]
+
     dataset_id: str
     tags: dict[str, str]
     versions: list[VersionRead]
 
 
 class DiffRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a refreshed catalog",
+         {
+             "old": "v-20261204-01",
+             "new": "v-20261204-02",
+             "entries_added": [],
+             "entries_removed": [],
+             "entries_changed": ["planets.csv"],
+             "rows_added": ["TOI-700 e"],
+             "rows_removed": [],
+             "rows_changed": ["TRAPPIST-1 e"],
+             "stats_changed": {"planets.csv": {"rows": [5930.0, 5931.0]}},
+             "attrs_changed": {},
+         }),
+    ]
+
     old: str
     new: str
     entries_added: list[str]
@@ -259,6 +461,18 @@ class DiffRead(msgspec.Struct):
 
 
 class TagMoveRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("tag moved to a new version",
+         {
+             "dataset_id": "catalog-pscomppars",
+             "tag": "production",
+             "version_id": "v-20261204-01",
+             "moved_at": "2026-12-04T13:00:00Z",
+             "actor": "curator",
+             "reason": "graded A",
+         }),
+    ]
+
     dataset_id: str
     tag: str
     version_id: str

@@ -95,6 +95,22 @@ class ClassRead(msgspec.Struct):
 
 
 class MulticlassRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("TRAPPIST-1 e",
+         {
+             "model_id": "mc-20261203-b2",
+             "classes": ["rocky", "water world", "mini-Neptune"],
+             "predictions": [
+                 {
+                     "name": "TRAPPIST-1 e",
+                     "most_likely": "rocky",
+                     "probabilities": {"rocky": 0.88, "water world": 0.1, "mini-Neptune": 0.02},
+                     "used_mass": True,
+                 },
+             ],
+         }),
+    ]
+
     model_id: str
     classes: list[str]
     predictions: list[ClassRead]

@@ -97,6 +97,37 @@ class ModelSummaryRead(msgspec.Struct):
 
 
 class ModelRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the E. coli core model",
+         {
+             "id": "e_coli_core",
+             "name": "E. coli core metabolism",
+             "organism": "Escherichia coli str. K-12 substr. MG1655",
+             "ncbi_taxid": 511145,
+             "organism_class": "heterotroph",
+             "objective": "BIOMASS_Ecoli_core_w_GAM",
+             "n_reactions": 95,
+             "n_metabolites": 72,
+             "n_genes": 137,
+             "exchanges": {"o2": "EX_o2_e", "glucose": "EX_glc__D_e"},
+             "base_medium": {"EX_glc__D_e": 10.0, "EX_o2_e": 1000.0},
+             "quality": {
+                 "objective_present": True,
+                 "grows_on_default_medium": True,
+                 "default_growth_per_h": 0.874,
+                 "blocked_reactions": 9,
+                 "mass_imbalanced": 0,
+                 "charge_imbalanced": 0,
+                 "imbalanced_examples": [],
+             },
+             "sbml_sha256": "9f72e9b3f113139853041a89ab032c91ae495270fa3f081e73c59015a8d15507",
+             "source": "BiGG Models",
+             "license": "CC BY 4.0",
+             "reference": "Orth et al. 2010, EcoSal Plus 4(1)",
+             "ingested_at": "2026-12-04T08:00:00Z",
+         }),
+    ]
+
     id: str
     name: str
     organism: str | None
@@ -134,6 +165,24 @@ class ModelRead(msgspec.Struct):
 
 
 class ModelListRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one bundled model",
+         {
+             "items": [
+                 {
+                     "id": "e_coli_core",
+                     "name": "E. coli core metabolism",
+                     "organism": "Escherichia coli str. K-12 substr. MG1655",
+                     "ncbi_taxid": 511145,
+                     "organism_class": "heterotroph",
+                     "n_reactions": 95,
+                     "default_growth_per_h": 0.874,
+                 },
+             ],
+             "total": 1,
+         }),
+    ]
+
     items: list[ModelSummaryRead]
     total: int
 
@@ -204,6 +253,29 @@ class PlanetContextRead(msgspec.Struct):
 
 class SimulationRead(msgspec.Struct):
     """Per-model results, and the assumption that turned them into surface fluxes."""
+
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("aerobic growth at 298 K",
+         {
+             "results": [
+                 {
+                     "model_id": "e_coli_core",
+                     "grows": True,
+                     "feasible": True,
+                     "growth_per_h": 0.874,
+                     "status": "optimal",
+                     "message": "",
+                     "temperature_factor": 1.0,
+                     "capacity_factor": 1.0,
+                     "gas_flux_mmol_gdw_h": {"O2": -21.8, "CO2": 22.8},
+                     "surface_flux_mol_m2_s": {"O2": -6.1e-06, "CO2": 6.3e-06},
+                     "surface_flux_molecules_cm2_s": {"O2": -360000000000000.0, "CO2": 380000000000000.0},
+                     "uptake_caps_mmol_gdw_h": {"O2": 1000.0},
+                 },
+             ],
+             "biomass_gdw_m2": 1.0,
+         }),
+    ]
 
     results: list[ResultRead]
     biomass_gdw_m2: float

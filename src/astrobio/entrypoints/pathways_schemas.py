@@ -43,6 +43,32 @@ class PathwaySummaryRead(msgspec.Struct):
 
 
 class PathwayPageRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("one KEGG map",
+         {
+             "items": [
+                 {
+                     "id": "map00680",
+                     "title": "Methane metabolism",
+                     "organism": "ko",
+                     "source": "KEGG",
+                     "stats": {
+                         "n_compounds": 21,
+                         "n_reactions": 14,
+                         "n_orthologs": 38,
+                         "n_relations": 12,
+                         "n_bipartite_edges": 52,
+                         "n_compound_edges": 30,
+                         "mean_compound_degree": 2.86,
+                     },
+                 },
+             ],
+             "total": 1,
+             "offset": 0,
+             "limit": 20,
+         }),
+    ]
+
     items: list[PathwaySummaryRead]
     total: int
     offset: int
@@ -71,6 +97,42 @@ class GraphRead(msgspec.Struct):
 
 
 class PathwayRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("methane metabolism",
+         {
+             "id": "map00680",
+             "title": "Methane metabolism",
+             "organism": "ko",
+             "source": "KEGG",
+             "stats": {
+                 "n_compounds": 21,
+                 "n_reactions": 14,
+                 "n_orthologs": 38,
+                 "n_relations": 12,
+                 "n_bipartite_edges": 52,
+                 "n_compound_edges": 30,
+                 "mean_compound_degree": 2.86,
+             },
+             "reactions": [
+                 {
+                     "id": "R04541",
+                     "reversible": False,
+                     "substrates": ["C03920", "C04628"],
+                     "products": ["C04832", "C01438"],
+                     "orthologs": ["K00399"],
+                 },
+             ],
+             "orthologs": ["K00399"],
+             "graph": {
+                 "nodes": [
+                     {"id": "R04541", "kind": "reaction", "name": "methyl-CoM reductase"},
+                     {"id": "C01438", "kind": "compound", "name": "Methane"},
+                 ],
+                 "edges": [["R04541", "C01438"]],
+             },
+         }),
+    ]
+
     id: str
     title: str
     organism: str
@@ -131,6 +193,17 @@ class SimilarItemRead(msgspec.Struct):
 
 
 class SimilarRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("maps close to methane metabolism",
+         {
+             "pathway_id": "map00680",
+             "model_id": "gnn-20261203-c3",
+             "items": [
+                 {"id": "map00720", "title": "Carbon fixation pathways in prokaryotes", "similarity": 0.83},
+             ],
+         }),
+    ]
+
     pathway_id: str
     model_id: str
     items: list[SimilarItemRead]

@@ -104,6 +104,35 @@ class PlanetResultRead(msgspec.Struct, omit_defaults=True):
 class PipelineRunRead(msgspec.Struct, omit_defaults=True):
     """A run: status, counts by verdict, modelled planets by potential, failures; ``job_ids`` if submitted."""
 
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("a finished run over two planets",
+         {
+             "id": "run-7c1e",
+             "status": "succeeded",
+             "created_at": "2026-12-04T11:00:00Z",
+             "updated_at": "2026-12-04T11:04:12Z",
+             "options": {"mode": "fast"},
+             "n_planets": 2,
+             "n_done": 2,
+             "n_failed": 0,
+             "provenance": {"code_version": "0.9.0"},
+             "planets": ["TRAPPIST-1 e", "LHS 1140 b"],
+             "counts": {"succeeded": 2},
+             "ranked": [
+                 {
+                     "planet_name": "TRAPPIST-1 e",
+                     "verdict": "candidate",
+                     "potential": 0.34,
+                     "habitability": 0.71,
+                     "detectability": 0.48,
+                     "certainty": 0.6,
+                 },
+             ],
+             "failures": [],
+             "job_ids": ["job-91ab", "job-91ac"],
+         }),
+    ]
+
     id: str
     status: str
     created_at: datetime
@@ -168,6 +197,33 @@ class BiosignatureTargetRead(msgspec.Struct, omit_defaults=True):
 
 class BiosignatureRankingRead(msgspec.Struct):
     """``POST /rank`` with ``"by": "biosignature"``: the latest completed pipeline run's ranking."""
+
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("ranked by biosignature potential",
+         {
+             "by": "potential",
+             "run_id": "run-7c1e",
+             "targets": [
+                 {
+                     "rank": 1,
+                     "name": "TRAPPIST-1 e",
+                     "potential": 0.34,
+                     "habitability": 0.71,
+                     "detectability": 0.48,
+                     "planet_class": "rocky",
+                     "radius_earth": 0.92,
+                     "insolation_earth": 0.646,
+                     "ts_k": 252.4,
+                     "ts_sigma_k": 6.1,
+                     "best_gas": "CH4",
+                     "best_mode": "NIRSpec PRISM",
+                     "best_snr": 5.8,
+                 },
+             ],
+             "considered": 3,
+             "eligible": 2,
+         }),
+    ]
 
     by: str
     run_id: str

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 import numpy as np
@@ -159,6 +159,41 @@ class PlanetAnswersRead(msgspec.Struct):
 
 class PredictAllRead(msgspec.Struct):
     """``modes``: the modes asked for; ``planets``: one entry per input planet, in order."""
+
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("every answer for TRAPPIST-1 e",
+         {
+             "mode": "all",
+             "modes": ["scalar", "multiclass"],
+             "planets": [
+                 {
+                     "index": 0,
+                     "name": "TRAPPIST-1 e",
+                     "scalar": {
+                         "index": 0,
+                         "model_id": "mlp-20261203-a1",
+                         "values": {"ts_mean": {"mean": 252.4, "sigma": 6.1, "units": "K"}},
+                         "out_of_range": [],
+                         "verdict": {
+                             "label": "temperate",
+                             "p_liquid_water": 0.41,
+                             "probabilities": {"frozen": 0.52, "temperate": 0.41, "hot": 0.07},
+                             "liquid_water_range_k": [273.15, 373.15],
+                         },
+                     },
+                     "datacube": None,
+                     "multiclass": {
+                         "model_id": "mc-20261203-b2",
+                         "most_likely": "rocky",
+                         "probabilities": {"rocky": 0.88, "water world": 0.1, "mini-Neptune": 0.02},
+                     },
+                     "jwst": None,
+                     "skipped": {"datacube": "no active datacube model", "jwst": "no spectrum sent"},
+                     "latency_ms": {"scalar": 3.1, "multiclass": 1.4},
+                 },
+             ],
+         }),
+    ]
 
     mode: str
     modes: list[str]

@@ -157,6 +157,41 @@ class PredictionsRead(msgspec.Struct):
     """Output of ``POST /predict`` and ``astrobio predict --json``: one entry per planet, in order,
     and the ``provenance`` of the prediction (model checkpoint, training data versions)."""
 
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("surface temperature of TRAPPIST-1 e",
+         {
+             "mode": "scalar",
+             "model_id": "mlp-20261203-a1",
+             "predictions": [
+                 {
+                     "index": 0,
+                     "model_id": "mlp-20261203-a1",
+                     "values": {"ts_mean": {"mean": 252.4, "sigma": 6.1, "units": "K"}},
+                     "out_of_range": [],
+                     "verdict": {
+                         "label": "temperate",
+                         "p_liquid_water": 0.41,
+                         "probabilities": {"frozen": 0.52, "temperate": 0.41, "hot": 0.07},
+                         "liquid_water_range_k": [273.15, 373.15],
+                     },
+                 },
+             ],
+             "provenance": {
+                 "model_id": "mlp-20261203-a1",
+                 "model_mode": "scalar",
+                 "code_version": "0.9.0",
+                 "model_code_version": "0.9.0",
+                 "training_data": [
+                     {
+                         "cube_id": "cube-8e1f",
+                         "checksum": "566a7f5cd379c58073177951d6ab77cee9e52aa39e09d2fc85ec7d0df84791a7",
+                         "dataset_version": None,
+                     },
+                 ],
+             },
+         }),
+    ]
+
     mode: str
     model_id: str
     predictions: list[PlanetPredictionRead]
@@ -170,6 +205,27 @@ class PredictionsRead(msgspec.Struct):
 
 
 class ModelCardRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("an active scalar surrogate",
+         {
+             "id": "mlp-20261203-a1",
+             "mode": "scalar",
+             "active": True,
+             "created_at": "2026-12-03T18:00:00Z",
+             "code_version": "0.9.0",
+             "outputs": ["ts_mean"],
+             "metrics": {"val_rmse_k": 4.2},
+             "input_ranges": {"instellation_w_m2": [400.0, 1800.0], "pco2_bar": [0.0004, 1.0]},
+             "training_cubes": [
+                 {
+                     "id": "cube-8e1f",
+                     "checksum": "566a7f5cd379c58073177951d6ab77cee9e52aa39e09d2fc85ec7d0df84791a7",
+                 },
+             ],
+             "hyperparameters": {"hidden": 64, "epochs": 200},
+         }),
+    ]
+
     id: str
     mode: str
     active: bool

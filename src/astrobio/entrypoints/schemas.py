@@ -235,6 +235,34 @@ class StarRead(msgspec.Struct):
 
 
 class PlanetRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("TRAPPIST-1 e",
+         {
+             "name": "TRAPPIST-1 e",
+             "star": {
+                 "name": "TRAPPIST-1",
+                 "teff_k": 2566.0,
+                 "radius_sun": 0.1192,
+                 "mass_sun": 0.0898,
+                 "luminosity_sun": 0.000553,
+                 "j_mag": 11.354,
+                 "j_mag_is_derived": False,
+                 "k_mag": 10.296,
+                 "distance_pc": 12.467,
+                 "metallicity_dex": 0.04,
+             },
+             "radius_earth": 0.92,
+             "mass_earth": 0.692,
+             "mass_is_minimum": False,
+             "orbital_period_days": 6.101013,
+             "semi_major_axis_au": 0.02925,
+             "eccentricity": 0.0051,
+             "discovery_method": "Transit",
+             "discovery_year": 2017,
+             "transits": True,
+         }),
+    ]
+
     name: str
     star: StarRead
     radius_earth: float | None
@@ -270,6 +298,41 @@ class PlanetRead(msgspec.Struct):
 
 
 class PlanetPageRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("first page of the catalog",
+         {
+             "items": [
+                 {
+                     "name": "TRAPPIST-1 e",
+                     "star": {
+                         "name": "TRAPPIST-1",
+                         "teff_k": 2566.0,
+                         "radius_sun": 0.1192,
+                         "mass_sun": 0.0898,
+                         "luminosity_sun": 0.000553,
+                         "j_mag": 11.354,
+                         "j_mag_is_derived": False,
+                         "k_mag": 10.296,
+                         "distance_pc": 12.467,
+                         "metallicity_dex": 0.04,
+                     },
+                     "radius_earth": 0.92,
+                     "mass_earth": 0.692,
+                     "mass_is_minimum": False,
+                     "orbital_period_days": 6.101013,
+                     "semi_major_axis_au": 0.02925,
+                     "eccentricity": 0.0051,
+                     "discovery_method": "Transit",
+                     "discovery_year": 2017,
+                     "transits": True,
+                 },
+             ],
+             "total": 5930,
+             "offset": 0,
+             "limit": 1,
+         }),
+    ]
+
     items: list[PlanetRead]
     total: int
     offset: int
@@ -387,6 +450,45 @@ class RankedTargetRead(msgspec.Struct, omit_defaults=True):
 
 
 class RankingRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("the top rocky target",
+         {
+             "targets": [
+                 {
+                     "rank": 1,
+                     "name": "TRAPPIST-1 e",
+                     "score": {
+                         "total": 0.81,
+                         "hz": 1.0,
+                         "esi": 0.85,
+                         "detectability": 0.62,
+                         "planet_class": 1.0,
+                     },
+                     "radius_earth": 0.92,
+                     "mass_earth": 0.692,
+                     "mass_is_estimated": False,
+                     "planet_class": "rocky",
+                     "teq_k": 249.7,
+                     "insolation_earth": 0.646,
+                     "in_conservative_hz": True,
+                     "in_optimistic_hz": True,
+                     "tsm": 19.6,
+                     "esm": 1.5,
+                     "esi": 0.85,
+                     "distance_pc": 12.467,
+                     "transits": True,
+                     "j_mag_is_derived": False,
+                     "warnings": [],
+                 },
+             ],
+             "considered": 5930,
+             "eligible": 31,
+             "excluded": {"missing radius": 1320},
+             "filtered_out": {"hz": 4579},
+             "weights": {"hz": 0.4, "esi": 0.3, "detectability": 0.2, "planet_class": 0.1},
+         }),
+    ]
+
     targets: list[RankedTargetRead]
     considered: int
     eligible: int
@@ -524,6 +626,11 @@ class HealthRead(msgspec.Struct, omit_defaults=True):
     """Output of ``GET /health/ready`` (and ``/health``): ``status`` is ``ok`` or ``degraded``
     (a dependency unavailable); ``redis`` appears only when Redis is configured."""
 
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("everything reachable",
+         {"status": "ok", "version": "0.9.0", "database": "ok", "redis": "ok"}),
+    ]
+
     status: str
     version: str
     database: Literal["ok", "unavailable"]
@@ -532,6 +639,11 @@ class HealthRead(msgspec.Struct, omit_defaults=True):
 
 class LiveRead(msgspec.Struct):
     """Output of ``GET /health/live``: the process answers."""
+
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("alive",
+         {"status": "ok", "version": "0.9.0"}),
+    ]
 
     status: Literal["ok"]
     version: str

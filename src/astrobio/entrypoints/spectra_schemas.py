@@ -119,6 +119,35 @@ class AtmosphereRead(msgspec.Struct):
 
 
 class SpectrumRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("TRAPPIST-1 e, N2-CO2 atmosphere",
+         {
+             "planet_name": "TRAPPIST-1 e",
+             "wavelength_um": [2.0, 4.3],
+             "transit_depth_ppm": [4995.1, 5021.6],
+             "emission_contrast_ppm": [0.0, 0.02],
+             "modes": [
+                 {
+                     "mode": "NIRSpec PRISM",
+                     "n_transits": 10,
+                     "transit_duration_h": 0.92,
+                     "wavelength_um": [2.0, 4.3],
+                     "sigma_ppm": [28.4, 31.0],
+                     "snr": {"CO2": 3.1},
+                     "transits_for_5sigma": {"CO2": 26},
+                 },
+             ],
+             "atmosphere": {
+                 "pressure_bar": [1.0, 0.001],
+                 "temperature_k": [252.0, 180.0],
+                 "vmr": {"N2": [0.9, 0.9], "CO2": [0.1, 0.1]},
+                 "mean_molecular_weight_g_mol": 29.6,
+             },
+             "provenance": {"opacities": "HITRAN 2020"},
+             "warnings": [],
+         }),
+    ]
+
     planet_name: str
     wavelength_um: list[float | None]
     transit_depth_ppm: list[float | None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from litestar import Request, get, post
@@ -19,6 +19,17 @@ class ModelRead(msgspec.Struct):
     """A registered model: ``kind`` (scalar, datacube, gvae, denoiser, retrieval, multiclass), content
     id, whether it is served, held-out metrics, the search ``study`` that found it, its training curves."""
 
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("an active climate surrogate",
+         {
+             "kind": "climate",
+             "id": "mlp-20261203-a1",
+             "created_at": "2026-12-03T18:00:00Z",
+             "active": True,
+             "metrics": {"val_rmse_k": 4.2},
+         }),
+    ]
+
     kind: str
     id: str
     created_at: str
@@ -29,6 +40,11 @@ class ModelRead(msgspec.Struct):
 
 
 class ActivatedRead(msgspec.Struct):
+    __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
+        ("activated",
+         {"kind": "climate", "id": "mlp-20261203-a1", "active": True}),
+    ]
+
     kind: str
     id: str
     active: bool
