@@ -30,7 +30,7 @@ class QualityReportRead(msgspec.Struct):
         ("a catalog graded A",
          {
              "kind": "catalog",
-             "subject": "catalog-pscomppars",
+             "subject": "exoplanet_table.pscomppars",
              "grade": "A",
              "overall": 0.97,
              "production_ready": True,
@@ -182,64 +182,70 @@ class DublinCoreRead(msgspec.Struct):
     cross_refs: dict[str, list[str]]
 
 
+#: One dataset version and one dataset, shared by the examples of the answers that embed them.
+_VERSION_EXAMPLE: dict[str, Any] = {
+    "id": "v-20261204-01",
+    "dataset_id": "exoplanet_table.pscomppars",
+    "created_at": "2026-12-04T10:15:00Z",
+    "published": True,
+    "grade": "A",
+    "overall": 0.97,
+    "override_reason": None,
+    "lineage": {
+        "derived_from": [],
+        "produced_by": "ingest_catalog",
+        "job_id": "job-3f2a",
+        "parameters": {"source": "bundled"},
+        "code_version": "0.1.0",
+        "used_models": [],
+    },
+    "entries": [
+        {
+            "name": "planets.csv",
+            "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
+            "size_bytes": 1843212,
+            "kind": "table",
+            "shape": [5930, 24],
+            "dtype": "mixed",
+            "stats": {"radius_earth.mean": 5.87},
+            "attrs": {},
+        },
+    ],
+    "tags": ["latest"],
+}
+
+_DATASET_EXAMPLE: dict[str, Any] = {
+    "id": "exoplanet_table.pscomppars",
+    "kind": "catalog",
+    "security_level": "public",
+    "metadata": {
+        "title": "NASA Exoplanet Archive PSCompPars",
+        "creator": "NASA Exoplanet Science Institute",
+        "subject": ["exoplanets", "planetary systems"],
+        "description": "Composite planet parameters, one row per planet.",
+        "publisher": "astrobio",
+        "date": "2026-12-04",
+        "type": "Dataset",
+        "format": "text/csv",
+        "identifier": "exoplanet_table.pscomppars",
+        "source": "https://exoplanetarchive.ipac.caltech.edu/",
+        "language": "en",
+        "rights": "public domain",
+        "cross_refs": {},
+    },
+    "created_at": "2026-12-04T10:15:00Z",
+    "tags": {"latest": "v-20261204-01"},
+    "versions": 1,
+    "latest": _VERSION_EXAMPLE,
+}
+
+
 class DatasetRead(msgspec.Struct):
     """A dataset: FAIR (Dublin Core) metadata, security level, current tags, latest version."""
 
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("the planet catalog",
-         {
-             "id": "catalog-pscomppars",
-             "kind": "catalog",
-             "security_level": "public",
-             "metadata": {
-                 "title": "NASA Exoplanet Archive PSCompPars",
-                 "creator": "NASA Exoplanet Science Institute",
-                 "subject": ["exoplanets", "planetary systems"],
-                 "description": "Composite planet parameters, one row per planet.",
-                 "publisher": "astrobio",
-                 "date": "2026-12-04",
-                 "type": "Dataset",
-                 "format": "text/csv",
-                 "identifier": "catalog-pscomppars",
-                 "source": "https://exoplanetarchive.ipac.caltech.edu/",
-                 "language": "en",
-                 "rights": "public domain",
-                 "cross_refs": {},
-             },
-             "created_at": "2026-12-04T10:15:00Z",
-             "tags": {"latest": "v-20261204-01"},
-             "versions": 1,
-             "latest": {
-                 "id": "v-20261204-01",
-                 "dataset_id": "catalog-pscomppars",
-                 "created_at": "2026-12-04T10:15:00Z",
-                 "published": True,
-                 "grade": "A",
-                 "overall": 0.97,
-                 "override_reason": None,
-                 "lineage": {
-                     "derived_from": [],
-                     "produced_by": "ingest_catalog",
-                     "job_id": "job-3f2a",
-                     "parameters": {"source": "bundled"},
-                     "code_version": "0.9.0",
-                     "used_models": [],
-                 },
-                 "entries": [
-                     {
-                         "name": "planets.csv",
-                         "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
-                         "size_bytes": 1843212,
-                         "kind": "table",
-                         "shape": [5930, 24],
-                         "dtype": "mixed",
-                         "stats": {"radius_earth.mean": 5.87},
-                         "attrs": {},
-                     },
-                 ],
-                 "tags": ["latest"],
-             },
-         }),
+         _DATASET_EXAMPLE),
     ]
 
     id: str
@@ -294,61 +300,7 @@ class DatasetPageRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("one dataset",
          {
-             "items": [
-                 {
-                     "id": "catalog-pscomppars",
-                     "kind": "catalog",
-                     "security_level": "public",
-                     "metadata": {
-                         "title": "NASA Exoplanet Archive PSCompPars",
-                         "creator": "NASA Exoplanet Science Institute",
-                         "subject": ["exoplanets", "planetary systems"],
-                         "description": "Composite planet parameters, one row per planet.",
-                         "publisher": "astrobio",
-                         "date": "2026-12-04",
-                         "type": "Dataset",
-                         "format": "text/csv",
-                         "identifier": "catalog-pscomppars",
-                         "source": "https://exoplanetarchive.ipac.caltech.edu/",
-                         "language": "en",
-                         "rights": "public domain",
-                         "cross_refs": {},
-                     },
-                     "created_at": "2026-12-04T10:15:00Z",
-                     "tags": {"latest": "v-20261204-01"},
-                     "versions": 1,
-                     "latest": {
-                         "id": "v-20261204-01",
-                         "dataset_id": "catalog-pscomppars",
-                         "created_at": "2026-12-04T10:15:00Z",
-                         "published": True,
-                         "grade": "A",
-                         "overall": 0.97,
-                         "override_reason": None,
-                         "lineage": {
-                             "derived_from": [],
-                             "produced_by": "ingest_catalog",
-                             "job_id": "job-3f2a",
-                             "parameters": {"source": "bundled"},
-                             "code_version": "0.9.0",
-                             "used_models": [],
-                         },
-                         "entries": [
-                             {
-                                 "name": "planets.csv",
-                                 "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
-                                 "size_bytes": 1843212,
-                                 "kind": "table",
-                                 "shape": [5930, 24],
-                                 "dtype": "mixed",
-                                 "stats": {"radius_earth.mean": 5.87},
-                                 "attrs": {},
-                             },
-                         ],
-                         "tags": ["latest"],
-                     },
-                 },
-             ],
+             "items": [_DATASET_EXAMPLE],
              "total": 1,
              "offset": 0,
              "limit": 20,
@@ -374,40 +326,9 @@ class VersionListRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("one published version",
          {
-             "dataset_id": "catalog-pscomppars",
+             "dataset_id": "exoplanet_table.pscomppars",
              "tags": {"latest": "v-20261204-01"},
-             "versions": [
-                 {
-                     "id": "v-20261204-01",
-                     "dataset_id": "catalog-pscomppars",
-                     "created_at": "2026-12-04T10:15:00Z",
-                     "published": True,
-                     "grade": "A",
-                     "overall": 0.97,
-                     "override_reason": None,
-                     "lineage": {
-                         "derived_from": [],
-                         "produced_by": "ingest_catalog",
-                         "job_id": "job-3f2a",
-                         "parameters": {"source": "bundled"},
-                         "code_version": "0.9.0",
-                         "used_models": [],
-                     },
-                     "entries": [
-                         {
-                             "name": "planets.csv",
-                             "sha256": "fb8e4608988811cbae7fec4fa257a81d0127e2fa66b18efc713b39851c871e88",
-                             "size_bytes": 1843212,
-                             "kind": "table",
-                             "shape": [5930, 24],
-                             "dtype": "mixed",
-                             "stats": {"radius_earth.mean": 5.87},
-                             "attrs": {},
-                         },
-                     ],
-                     "tags": ["latest"],
-                 },
-             ],
+             "versions": [_VERSION_EXAMPLE],
          }),
     ]
 
@@ -464,7 +385,7 @@ class TagMoveRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("tag moved to a new version",
          {
-             "dataset_id": "catalog-pscomppars",
+             "dataset_id": "exoplanet_table.pscomppars",
              "tag": "production",
              "version_id": "v-20261204-01",
              "moved_at": "2026-12-04T13:00:00Z",

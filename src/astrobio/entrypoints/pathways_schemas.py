@@ -42,27 +42,29 @@ class PathwaySummaryRead(msgspec.Struct):
         )
 
 
+#: KEGG map00680 as a list item; the full map's example adds its reactions and graph.
+_METHANE_MAP_SUMMARY: dict[str, Any] = {
+    "id": "map00680",
+    "title": "Methane metabolism",
+    "organism": "ko",
+    "source": "KEGG",
+    "stats": {
+        "n_compounds": 21,
+        "n_reactions": 14,
+        "n_orthologs": 38,
+        "n_relations": 12,
+        "n_bipartite_edges": 52,
+        "n_compound_edges": 30,
+        "mean_compound_degree": 2.86,
+    },
+}
+
+
 class PathwayPageRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("one KEGG map",
          {
-             "items": [
-                 {
-                     "id": "map00680",
-                     "title": "Methane metabolism",
-                     "organism": "ko",
-                     "source": "KEGG",
-                     "stats": {
-                         "n_compounds": 21,
-                         "n_reactions": 14,
-                         "n_orthologs": 38,
-                         "n_relations": 12,
-                         "n_bipartite_edges": 52,
-                         "n_compound_edges": 30,
-                         "mean_compound_degree": 2.86,
-                     },
-                 },
-             ],
+             "items": [_METHANE_MAP_SUMMARY],
              "total": 1,
              "offset": 0,
              "limit": 20,
@@ -100,19 +102,7 @@ class PathwayRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("methane metabolism",
          {
-             "id": "map00680",
-             "title": "Methane metabolism",
-             "organism": "ko",
-             "source": "KEGG",
-             "stats": {
-                 "n_compounds": 21,
-                 "n_reactions": 14,
-                 "n_orthologs": 38,
-                 "n_relations": 12,
-                 "n_bipartite_edges": 52,
-                 "n_compound_edges": 30,
-                 "mean_compound_degree": 2.86,
-             },
+             **_METHANE_MAP_SUMMARY,
              "reactions": [
                  {
                      "id": "R04541",

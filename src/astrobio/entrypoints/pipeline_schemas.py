@@ -115,7 +115,7 @@ class PipelineRunRead(msgspec.Struct, omit_defaults=True):
              "n_planets": 2,
              "n_done": 2,
              "n_failed": 0,
-             "provenance": {"code_version": "0.9.0"},
+             "provenance": {"code_version": "0.1.0"},
              "planets": ["TRAPPIST-1 e", "LHS 1140 b"],
              "counts": {"succeeded": 2},
              "ranked": [

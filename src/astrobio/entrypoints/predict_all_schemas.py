@@ -20,7 +20,7 @@ from astrobio.domain.errors import DomainError, InvalidQuantity
 from astrobio.domain.jwst_classifier import CLASS_ORDER
 from astrobio.domain.jwst_spectrum import ObservedSpectrum
 from astrobio.entrypoints.climate_schemas import ClimateParametersBody
-from astrobio.entrypoints.predict_schemas import PlanetPredictionRead, to_parameters
+from astrobio.entrypoints.predict_schemas import PlanetPredictionRead, PredictionsRead, to_parameters
 
 Positive = Annotated[float, msgspec.Meta(gt=0)]
 Mode = Literal["scalar", "datacube", "multiclass", "jwst", "all"]
@@ -169,18 +169,7 @@ class PredictAllRead(msgspec.Struct):
                  {
                      "index": 0,
                      "name": "TRAPPIST-1 e",
-                     "scalar": {
-                         "index": 0,
-                         "model_id": "mlp-20261203-a1",
-                         "values": {"ts_mean": {"mean": 252.4, "sigma": 6.1, "units": "K"}},
-                         "out_of_range": [],
-                         "verdict": {
-                             "label": "temperate",
-                             "p_liquid_water": 0.41,
-                             "probabilities": {"frozen": 0.52, "temperate": 0.41, "hot": 0.07},
-                             "liquid_water_range_k": [273.15, 373.15],
-                         },
-                     },
+                     "scalar": PredictionsRead.__examples__[0][1]["predictions"][0],
                      "datacube": None,
                      "multiclass": {
                          "model_id": "mc-20261203-b2",

@@ -179,8 +179,8 @@ class PredictionsRead(msgspec.Struct):
              "provenance": {
                  "model_id": "mlp-20261203-a1",
                  "model_mode": "scalar",
-                 "code_version": "0.9.0",
-                 "model_code_version": "0.9.0",
+                 "code_version": "0.1.0",
+                 "model_code_version": "0.1.0",
                  "training_data": [
                      {
                          "cube_id": "cube-8e1f",
@@ -212,7 +212,7 @@ class ModelCardRead(msgspec.Struct):
              "mode": "scalar",
              "active": True,
              "created_at": "2026-12-03T18:00:00Z",
-             "code_version": "0.9.0",
+             "code_version": "0.1.0",
              "outputs": ["ts_mean"],
              "metrics": {"val_rmse_k": 4.2},
              "input_ranges": {"instellation_w_m2": [400.0, 1800.0], "pco2_bar": [0.0004, 1.0]},

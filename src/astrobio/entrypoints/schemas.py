@@ -301,33 +301,8 @@ class PlanetPageRead(msgspec.Struct):
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("first page of the catalog",
          {
-             "items": [
-                 {
-                     "name": "TRAPPIST-1 e",
-                     "star": {
-                         "name": "TRAPPIST-1",
-                         "teff_k": 2566.0,
-                         "radius_sun": 0.1192,
-                         "mass_sun": 0.0898,
-                         "luminosity_sun": 0.000553,
-                         "j_mag": 11.354,
-                         "j_mag_is_derived": False,
-                         "k_mag": 10.296,
-                         "distance_pc": 12.467,
-                         "metallicity_dex": 0.04,
-                     },
-                     "radius_earth": 0.92,
-                     "mass_earth": 0.692,
-                     "mass_is_minimum": False,
-                     "orbital_period_days": 6.101013,
-                     "semi_major_axis_au": 0.02925,
-                     "eccentricity": 0.0051,
-                     "discovery_method": "Transit",
-                     "discovery_year": 2017,
-                     "transits": True,
-                 },
-             ],
-             "total": 5930,
+             "items": [PlanetRead.__examples__[0][1]],
+             "total": 5966,
              "offset": 0,
              "limit": 1,
          }),
@@ -628,7 +603,7 @@ class HealthRead(msgspec.Struct, omit_defaults=True):
 
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("everything reachable",
-         {"status": "ok", "version": "0.9.0", "database": "ok", "redis": "ok"}),
+         {"status": "ok", "version": "0.1.0", "database": "ok", "redis": "ok"}),
     ]
 
     status: str
@@ -642,7 +617,7 @@ class LiveRead(msgspec.Struct):
 
     __examples__: ClassVar[list[tuple[str, dict[str, Any]]]] = [
         ("alive",
-         {"status": "ok", "version": "0.9.0"}),
+         {"status": "ok", "version": "0.1.0"}),
     ]
 
     status: Literal["ok"]
