@@ -126,7 +126,7 @@ def main() -> None:
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="astrobio-bench-edge-"))
     env = {**os.environ, "ASTROBIO_DATA_DIR": str(data), "ASTROBIO_LOG_LEVEL": "warning",
            "OMP_NUM_THREADS": "1"}
-    upgrade = "from astrobio.adapters.sql import migrate; import sys; migrate.upgrade(sys.argv[1], 'heads')"
+    upgrade = "from astrobio.adapters.sql import migrate; import sys; migrate.upgrade(sys.argv[1], 'head')"
     url = f"sqlite:///{(data / 'astrobio.sqlite3').resolve()}"
     subprocess.run([sys.executable, "-c", upgrade, url], env=env, check=True, capture_output=True)
     if args.data_dir is None:

@@ -96,7 +96,7 @@ def setup(data_dir: Path, fba: bool) -> None:
     from astrobio.bootstrap.settings import Settings
 
     settings = _settings(Settings, data_dir)
-    migrate.upgrade(settings.sqlalchemy_url, "heads")
+    migrate.upgrade(settings.sqlalchemy_url, "head")
     c = build_container(settings)
     c.ingest_catalog().execute(IngestCatalogCommand(source="bundled"))
     if fba:

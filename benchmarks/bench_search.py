@@ -32,7 +32,7 @@ def run(trials: int, workers: int, epochs: int) -> tuple[float, dict[str, int]]:
             env["ASTROBIO_DATABASE_URL"] = url
         Path(f"{tmp}/var").mkdir()
         settings = Settings(data_dir=Path(f"{tmp}/var"), database_url=env.get("ASTROBIO_DATABASE_URL", ""))
-        migrate.upgrade(settings.sqlalchemy_url, "heads")
+        migrate.upgrade(settings.sqlalchemy_url, "head")
         name = create_search(settings, "gvae", trials, seed=0, config={"epochs": epochs})
         start = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "astrobio.entrypoints.cli.main", "search", "worker",

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pg_app(fresh_postgres_url: sa.URL, tmp_path: Path) -> Iterator[tuple[TestClient[Any], Any, str]]:  # noqa: F811
     url = fresh_postgres_url.render_as_string(hide_password=False)
-    migrate.upgrade(url, "heads")
+    migrate.upgrade(url, "head")
     master = base64.b64encode(b"p" * 32).decode()
     settings = Settings(data_dir=tmp_path, database_url=url, master_key_b64=master)
     container = build_container(settings)

@@ -51,7 +51,7 @@ class _DroppingQueue:
 def _app(auth: bool) -> tuple[Any, str]:
     root = Path(tempfile.mkdtemp(prefix="astrobio-edge-schemathesis-"))
     s = Settings(data_dir=root / "var", auth=auth, master_key_b64=base64.b64encode(b"s" * 32).decode())
-    migrate.upgrade(s.sqlalchemy_url, "heads")
+    migrate.upgrade(s.sqlalchemy_url, "head")
     c = build_container(s)
     c.governance.hasher.override(providers.Object(ScryptSecretHasher(n=2**10)))
     c.task_queue.override(providers.Object(_DroppingQueue()))

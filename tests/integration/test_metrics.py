@@ -73,7 +73,7 @@ def _seed(url: sa.URL) -> None:
 def client(tmp_path: object) -> Iterator[TestClient[Litestar]]:
     url, admin = create_postgres_database("astrobio_metrics")
     try:
-        migrate.upgrade(url, "heads")  # "heads": also while revisions of the round are being chained
+        migrate.upgrade(url, "head")
         _seed(url)
         settings = Settings(data_dir=tmp_path, database_url=url.render_as_string(hide_password=False))
         c = build_container(settings)

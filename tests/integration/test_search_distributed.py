@@ -41,7 +41,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
     url, admin = create_postgres_database("astrobio_search")
     try:
-        migrate.upgrade(url, "heads")
+        migrate.upgrade(url, "head")
         e = {k: v for k, v in os.environ.items() if not k.startswith("ASTROBIO_")}
         yield e | {"ASTROBIO_DATABASE_URL": url.render_as_string(hide_password=False),
                    "ASTROBIO_REDIS_URL": REDIS_URL,

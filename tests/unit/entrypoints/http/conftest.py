@@ -46,7 +46,7 @@ def build(
 ) -> tuple[Container, Settings]:
     settings = Settings(data_dir=tmp_path / "var", auth=auth, master_key_b64=MASTER,
                         import_dirs_paths=imports)
-    migrate.upgrade(settings.sqlalchemy_url, "heads")
+    migrate.upgrade(settings.sqlalchemy_url, "head")
     c = build_container(settings)
     c.governance.hasher.override(providers.Object(ScryptSecretHasher(n=2**10)))
     for name, level, edition in (
